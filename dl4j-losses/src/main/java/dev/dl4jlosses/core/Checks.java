@@ -1,0 +1,86 @@
+package dev.dl4jlosses.core;
+
+import java.util.Arrays;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/** Argument checks shared by both fronts; each failure is an {@link IllegalArgumentException} naming the shapes. */
+public final class Checks {
+
+    private Checks() {
+    }
+
+    public static double positive(String name, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0, got " + value);
+        }
+        return value;
+    }
+
+    public static double inRange(String name, double value, double fromInclusive, double toExclusive) {
+        if (!(value >= fromInclusive && value < toExclusive)) {
+            throw new IllegalArgumentException(name + " must be in [" + fromInclusive + ", " + toExclusive + "), got " + value);
+        }
+        return value;
+    }
+
+    /** A finite 2-D matrix. */
+    public static INDArray matrix(String what, INDArray a) {
+        if (a == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        if (a.rank() != 2) {
+            throw new IllegalArgumentException(what + " must be a 2-D matrix [rows, dim], got shape " + shape(a));
+        }
+        if (!a.dataType().isFPType()) {
+            throw new IllegalArgumentException(what + " must be floating point, got " + a.dataType() + " with shape " + shape(a));
+        }
+        finite(what, a);
+        return a;
+    }
+
+    public static void finite(String what, INDArray a) {
+        if (!a.isEmpty() && (BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()))) {
+            throw new IllegalArgumentException(what + " contain NaN or infinite values (shape " + shape(a) + ")");
+        }
+    }
+
+    /** {@code b} has as many columns as {@code a}. */
+    public static void sameWidth(String whatA, INDArray a, String whatB, INDArray b) {
+        if (a.columns() != b.columns()) {
+            throw new IllegalArgumentException(whatA + " and " + whatB + " must have the same number of columns, got "
+                    + shape(a) + " and " + shape(b));
+        }
+    }
+
+    /** {@code b} has the shape of {@code a}. */
+    public static void sameShape(String whatA, INDArray a, String whatB, INDArray b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(whatA + " and " + whatB + " must have the same shape, got "
+                    + shape(a) + " and " + shape(b));
+        }
+    }
+
+    /**
+     * A vector of one value per row of {@code rowsOf} (any of the shapes {@code [n]}, {@code [n, 1]}, {@code [1, n]}),
+     * returned as a {@code [n, 1]} column; null stays null.
+     */
+    public static INDArray perRowColumn(String what, INDArray values, String rowsWhat, INDArray rowsOf) {
+        if (values == null) {
+            return null;
+        }
+        long n = rowsOf.rows();
+        if (!(values.isVector() || values.isScalar() || values.isEmpty()) || values.length() != n) {
+            throw new IllegalArgumentException(what + " must hold one value per row of " + rowsWhat + ": expected "
+                    + n + " values, got shape " + shape(values) + " (" + rowsWhat + " shape " + shape(rowsOf) + ")");
+        }
+        finite(what, values);
+        return values.reshape(n, 1);
+    }
+
+    public static String shape(INDArray a) {
+        return Arrays.toString(a.shape());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.dl4jlosses.lossfunctions;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.dl4jlosses.core.Blocking;
+import dev.dl4jlosses.core.Checks;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * DL4J plumbing shared by the contrastive losses: activation forward/backward, per-example masks, score reduction,
+ * and the working-memory settings of the eager path.
+ *
+ * <p>Conventions: {@code preOutput} is {@code [B, nOut]}; labels are a {@code [B, 1]} column of integer ids; a
+ * per-example mask ({@code [B, 1]}) removes an example both as an anchor and as a candidate.
+ * {@link #computeScoreArray} gives each row's loss (0 for an invalid anchor); {@link #computeScore} with
+ * {@code average=true} divides their sum by B (DL4J's convention, equal to the mean over valid anchors when every
+ * anchor is valid); {@link #computeGradient} is the gradient of the summed row losses.
+ */
+public abstract class ContrastiveLossFunction implements ILossFunction {
+
+    private static final Logger LOG = LogManager.getLogger(ContrastiveLossFunction.class);
+    private static final AtomicBoolean WARNED_NO_VALID_ANCHOR = new AtomicBoolean();
+
+    @JsonProperty("memoryBudgetBytes")
+    protected final long memoryBudgetBytes;
+    @JsonProperty("blockRows")
+    protected final int blockRows;
+
+    protected ContrastiveLossFunction(long memoryBudgetBytes, int blockRows) {
+        new Blocking(memoryBudgetBytes, blockRows);
+        this.memoryBudgetBytes = memoryBudgetBytes;
+        this.blockRows = blockRows;
+    }
+
+    /**
+     * @param rowLoss  {@code [B, 1]}
+     * @param valid    {@code [B, 1]} 1 for valid anchors
+     * @param gradient {@code [B, nOut]} gradient of the summed row losses with respect to the activations, or null
+     */
+    protected record Evaluation(INDArray rowLoss, INDArray valid, INDArray gradient) {
+    }
+
+    /**
+     * @param labels      labels as given by DL4J
+     * @param output      activations {@code [B, nOut]}
+     * @param exampleMask {@code [B, 1]} 0/1, or null
+     */
+    protected abstract Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient);
+
+    protected Blocking blocking() {
+        return new Blocking(memoryBudgetBytes, blockRows);
+    }
+
+    public long getMemoryBudgetBytes() {
+        return memoryBudgetBytes;
+    }
+
+    public int getBlockRows() {
+        return blockRows;
+    }
+
+    @Override
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+        return reduce(computeScoreArray(labels, preOutput, activationFn, mask), average);
+    }
+
+    @Override
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        return run(labels, preOutput, activationFn, mask, false).rowLoss();
+    }
+
+    @Override
+    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        Evaluation e = run(labels, preOutput, activationFn, mask, true);
+        return activationFn.backprop(preOutput.dup(), e.gradient()).getFirst();
+    }
+
+    @Override
+    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
+                                                          INDArray mask, boolean average) {
+        Evaluation e = run(labels, preOutput, activationFn, mask, true);
+        INDArray gradient = activationFn.backprop(preOutput.dup(), e.gradient()).getFirst();
+        return new Pair<>(reduce(e.rowLoss(), average), gradient);
+    }
+
+    @Override
+    public String name() {
+        return getClass().getSimpleName();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == getClass() && memoryBudgetBytes == ((ContrastiveLossFunction) o).memoryBudgetBytes
+                && blockRows == ((ContrastiveLossFunction) o).blockRows;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(memoryBudgetBytes) * 31 + blockRows;
+    }
+
+    /** Options every contrastive loss shares: the working memory of the eager path. */
+    @SuppressWarnings("unchecked")
+    public abstract static class Builder<L extends ContrastiveLossFunction, B extends Builder<L, B>> {
+        protected long memoryBudgetBytes = Blocking.DEFAULT_MEMORY_BUDGET;
+        protected int blockRows;
+
+        /** Working memory for one block of anchors (default 1 GiB); larger batches are split into row blocks. */
+        public B memoryBudgetBytes(long bytes) {
+            this.memoryBudgetBytes = bytes;
+            return (B) this;
+        }
+
+        /** A fixed number of anchor rows per block (default 0: derived from the memory budget). */
+        public B blockRows(int rows) {
+            this.blockRows = rows;
+            return (B) this;
+        }
+
+        public abstract L build();
+    }
+
+    private Evaluation run(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean withGradient) {
+        Checks.matrix("preOutput", preOutput);
+        INDArray output = activationFn.getActivation(preOutput.dup(), true);
+        Evaluation e = evaluate(labels, output, exampleMask(mask, preOutput), withGradient);
+        if (e.valid().rows() > 0 && e.valid().maxNumber().doubleValue() == 0 && WARNED_NO_VALID_ANCHOR.compareAndSet(false, true)) {
+            LOG.warn("{}: no row of this batch of {} is a valid anchor (each needs a positive and a negative), so loss and "
+                    + "gradient are 0. Check the labels (shape {}); this is logged once.", name(), preOutput.rows(),
+                    labels == null ? "null" : Checks.shape(labels));
+        }
+        return e;
+    }
+
+    private static double reduce(INDArray rowLoss, boolean average) {
+        double sum = rowLoss.sumNumber().doubleValue();
+        return average && rowLoss.rows() > 0 ? sum / rowLoss.rows() : sum;
+    }
+
+    /** DL4J's per-example mask as a {@code [B, 1]} column; per-output masks have no meaning for these losses. */
+    private static INDArray exampleMask(INDArray mask, INDArray preOutput) {
+        if (mask == null) {
+            return null;
+        }
+        if (mask.rank() == 2 && mask.columns() != 1 && mask.rows() == preOutput.rows()) {
+            throw new IllegalArgumentException("contrastive losses take a per-example mask [" + preOutput.rows()
+                    + ", 1]; got a per-output mask of shape " + Checks.shape(mask) + " for preOutput " + Checks.shape(preOutput));
+        }
+        return Checks.perRowColumn("mask", mask, "preOutput", preOutput);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.dl4jlosses.lossfunctions;
+
+import java.util.Objects;
+
+import dev.dl4jlosses.core.Blocking;
+import dev.dl4jlosses.core.Checks;
+import dev.dl4jlosses.core.CrossEvaluator;
+import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * InfoNCE (van den Oord et al. 2018) in its MoCo/CLIP form, with in-batch negatives.
+ *
+ * <p>{@code preOutput} is {@code [N, 2d]}: query i in the first d columns, its positive key in the last d (what a
+ * {@code MergeVertex} of two towers produces). Query i's logits are {@code s(q_i, k_j)/τ} over all keys, and
+ * {@code loss_i = -log softmax_i(i)}. With {@code symmetric} the loss is the mean with the keys-to-queries
+ * direction (CLIP). Labels are optional ids ({@code [N, 1]}, or null): keys with the query's id, other than its
+ * own, are removed from its negatives (false-negative masking); give each pair its own id to disable this.
+ * Default τ = 0.07, cosine similarity, not symmetric.
+ *
+ * <pre>{@code
+ * ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder()
+ *     .addInputs("query", "key")
+ *     .addLayer("q", new DenseLayer.Builder().nIn(300).nOut(128).build(), "query")
+ *     .addLayer("k", new DenseLayer.Builder().nIn(300).nOut(128).build(), "key")
+ *     .addVertex("pair", new MergeVertex(), "q", "k")
+ *     .addLayer("loss", new LossLayer.Builder(LossInfoNCE.builder().temperature(0.05).symmetric(true).build())
+ *         .activation(Activation.IDENTITY).build(), "pair")
+ *     .setOutputs("loss").build();
+ * }</pre>
+ */
+public final class LossInfoNCE extends ContrastiveLossFunction {
+
+    public static final double DEFAULT_TEMPERATURE = 0.07;
+
+    @JsonProperty("temperature")
+    private final double temperature;
+    @JsonProperty("symmetric")
+    private final boolean symmetric;
+    @JsonProperty("normalize")
+    private final boolean normalize;
+
+    /** τ = 0.07, cosine similarity, queries-to-keys only. */
+    public LossInfoNCE() {
+        this(DEFAULT_TEMPERATURE);
+    }
+
+    public LossInfoNCE(double temperature) {
+        this(temperature, false, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+    }
+
+    @JsonCreator
+    private LossInfoNCE(@JsonProperty("temperature") double temperature, @JsonProperty("symmetric") boolean symmetric,
+                        @JsonProperty("normalize") boolean normalize,
+                        @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
+        super(memoryBudgetBytes, blockRows);
+        this.temperature = Checks.positive("temperature", temperature);
+        this.symmetric = symmetric;
+        this.normalize = normalize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public double getTemperature() {
+        return temperature;
+    }
+
+    public boolean isSymmetric() {
+        return symmetric;
+    }
+
+    public boolean isNormalize() {
+        return normalize;
+    }
+
+    @Override
+    protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
+        long width = output.columns();
+        if (width % 2 != 0) {
+            throw new IllegalArgumentException("LossInfoNCE expects preOutput [N, 2d] (query | key), got an odd number of "
+                    + "columns: shape " + Checks.shape(output));
+        }
+        long d = width / 2;
+        INDArray queries = output.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
+        INDArray keys = output.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width));
+        INDArray ids = labels == null || labels.isEmpty() ? null : labels;
+        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0 / temperature,
+                symmetric, blocking()).evaluate(queries, keys, null, ids, null, exampleMask, withGradient);
+        INDArray gradient = null;
+        if (withGradient) {
+            gradient = output.ulike();
+            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(r.gradQueries());
+            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width)).assign(r.gradKeys());
+        }
+        return new Evaluation(r.rowLoss(), r.valid(), gradient);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && temperature == ((LossInfoNCE) o).temperature
+                && symmetric == ((LossInfoNCE) o).symmetric && normalize == ((LossInfoNCE) o).normalize;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), temperature, symmetric, normalize);
+    }
+
+    @Override
+    public String toString() {
+        return "LossInfoNCE(temperature=" + temperature + ", symmetric=" + symmetric + ", normalize=" + normalize + ")";
+    }
+
+    public static final class Builder extends ContrastiveLossFunction.Builder<LossInfoNCE, Builder> {
+        private double temperature = DEFAULT_TEMPERATURE;
+        private boolean symmetric;
+        private boolean normalize = true;
+
+        private Builder() {
+        }
+
+        public Builder temperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Also average in the keys-to-queries direction, as CLIP (default false). */
+        public Builder symmetric(boolean symmetric) {
+            this.symmetric = symmetric;
+            return this;
+        }
+
+        /** Cosine similarity (true, default) or raw dot product (false). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        @Override
+        public LossInfoNCE build() {
+            return new LossInfoNCE(temperature, symmetric, normalize, memoryBudgetBytes, blockRows);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.dl4jlosses.lossfunctions;
+
+import dev.dl4jlosses.core.Blocking;
+import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.NTXentKernel;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR (Chen et al. 2020), generalised to label ids.
+ *
+ * <p>For each positive pair {@code (i, p)} (equal ids, {@code i ≠ p}):
+ * {@code l_ip = -log( e^{s_ip/τ} / (e^{s_ip/τ} + Σ_{n: y_n ≠ y_i} e^{s_in/τ}) )}; an anchor's loss is the mean over
+ * its positives. With two views per id this is exactly SimCLR's loss over all 2N anchors. Default τ = 0.5, cosine
+ * similarity.
+ *
+ * <p>Labels: a {@code [B, 1]} column of ids. For SimCLR, put the two views of image k in two rows with id k:
+ * <pre>{@code
+ * MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+ *     .list()
+ *     .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
+ *     .layer(new OutputLayer.Builder(new LossNTXent(0.5)).nIn(256).nOut(64).activation(Activation.IDENTITY).build())
+ *     .build();
+ * // features: [2N, 784] = views 1 and 2 of N images; labels: [2N, 1] = image ids 0..N-1, twice
+ * net.fit(new DataSet(features, ids));
+ * }</pre>
+ */
+public final class LossNTXent extends TemperatureScaledLoss {
+
+    public static final double DEFAULT_TEMPERATURE = 0.5;
+
+    /** τ = 0.5, cosine similarity. */
+    public LossNTXent() {
+        this(DEFAULT_TEMPERATURE);
+    }
+
+    public LossNTXent(double temperature) {
+        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+    }
+
+    @JsonCreator
+    private LossNTXent(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
+                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
+        super(temperature, normalize, memoryBudgetBytes, blockRows);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected ContrastiveKernel kernel() {
+        return NTXentKernel.INSTANCE;
+    }
+
+    public static final class Builder extends TemperatureScaledLoss.Builder<LossNTXent, Builder> {
+        private Builder() {
+            super(DEFAULT_TEMPERATURE);
+        }
+
+        @Override
+        public LossNTXent build() {
+            return new LossNTXent(temperature, normalize, memoryBudgetBytes, blockRows);
+        }
+    }
+}

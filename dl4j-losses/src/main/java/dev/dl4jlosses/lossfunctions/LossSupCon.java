@@ -1,0 +1,60 @@
+package dev.dl4jlosses.lossfunctions;
+
+import dev.dl4jlosses.core.Blocking;
+import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Supervised contrastive loss, SupCon {@code L_out} (Khosla et al. 2020).
+ *
+ * <p>Anchor loss: {@code -(1/|P(i)|) Σ_{p ∈ P(i)} log( e^{s_ip/τ} / Σ_{k ≠ i} e^{s_ik/τ} )}, where {@code P(i)} are
+ * the other rows with the anchor's id; the mean over valid anchors (at least one positive and one negative). Unlike
+ * NT-Xent, the other positives stay in the denominator. Default τ = 0.1, cosine similarity.
+ *
+ * <p>Labels: a {@code [B, 1]} column of class ids (all augmented views of all images of a class share the id):
+ * <pre>{@code
+ * .layer(new OutputLayer.Builder(new LossSupCon(0.1)).nIn(256).nOut(128).activation(Activation.IDENTITY).build())
+ * net.fit(new DataSet(features, classIds));   // classIds: [B, 1]
+ * }</pre>
+ */
+public final class LossSupCon extends TemperatureScaledLoss {
+
+    public static final double DEFAULT_TEMPERATURE = 0.1;
+
+    /** τ = 0.1, cosine similarity. */
+    public LossSupCon() {
+        this(DEFAULT_TEMPERATURE);
+    }
+
+    public LossSupCon(double temperature) {
+        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+    }
+
+    @JsonCreator
+    private LossSupCon(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
+                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
+        super(temperature, normalize, memoryBudgetBytes, blockRows);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected ContrastiveKernel kernel() {
+        return SoftmaxCrossEntropyKernel.INSTANCE;
+    }
+
+    public static final class Builder extends TemperatureScaledLoss.Builder<LossSupCon, Builder> {
+        private Builder() {
+            super(DEFAULT_TEMPERATURE);
+        }
+
+        @Override
+        public LossSupCon build() {
+            return new LossSupCon(temperature, normalize, memoryBudgetBytes, blockRows);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.dl4jlosses.core;
+
+import static dev.dl4jlosses.testing.Assertions.assertClose;
+
+import dev.dl4jlosses.testing.ReferenceCase;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The eager path against PyTorch reference values (float64): losses per anchor, mean, and gradients. */
+class ReferenceValuesTest {
+
+    private static final double RTOL = 1e-9;
+    private static final double ATOL = 1e-9;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ntxent_simclr_t05", "ntxent_classes_t01", "ntxent_dot_t1"})
+    void ntXent(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        checkPairwise(c, NTXentKernel.INSTANCE, c.flag("normalize"), 1 / c.number("temperature"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"supcon_classes_t01", "supcon_simclr_t05", "supcon_dot_t1"})
+    void supCon(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        checkPairwise(c, SoftmaxCrossEntropyKernel.INSTANCE, c.flag("normalize"), 1 / c.number("temperature"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"circle_classes_default", "circle_classes_m04_g32"})
+    void circle(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        checkPairwise(c, new CircleKernel(c.number("margin"), c.number("gamma")), true, 1.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"infonce_t007", "infonce_negatives_t05", "infonce_ids_symmetric_t02", "infonce_all_t01"})
+    void infoNce(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, true, 1 / c.number("temperature"),
+                c.flag("symmetric"), Blocking.DEFAULT)
+                .evaluate(c.array("queries"), c.array("keys"), c.array("negatives"), c.array("labels"), null, null, true);
+        assertClose(c.array("rowLoss"), r.rowLoss(), RTOL, ATOL, name + " row losses");
+        assertClose(c.array("grad_queries"), r.gradQueries(), RTOL, ATOL, name + " query gradient");
+        assertClose(c.array("grad_keys"), r.gradKeys(), RTOL, ATOL, name + " key gradient");
+        if (c.has("negatives")) {
+            assertClose(c.array("grad_negatives"), r.gradNegatives(), RTOL, ATOL, name + " negatives gradient");
+        }
+    }
+
+    private static void checkPairwise(ReferenceCase c, ContrastiveKernel kernel, boolean normalize, double scale) {
+        for (int blockRows : new int[] {0, 3}) {
+            PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel, null, normalize, scale, new Blocking(Blocking.DEFAULT_MEMORY_BUDGET, blockRows))
+                    .evaluate(c.array("embeddings"), c.array("labels"), null, true);
+            String what = c.toString() + " blockRows=" + blockRows;
+            assertClose(c.array("rowLoss"), r.rowLoss(), RTOL, ATOL, what + " row losses");
+            assertClose(c.array("valid"), r.valid(), 0, 0, what + " valid anchors");
+            assertClose(c.number("meanLoss"), r.meanLoss(), RTOL, ATOL, what + " mean loss");
+            INDArray expectedGrad = c.array("grad_embeddings");
+            assertClose(expectedGrad, r.gradient(), RTOL, ATOL, what + " gradient");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.dl4jlosses.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Array comparisons with messages that show both arrays. */
+public final class Assertions {
+
+    private Assertions() {
+    }
+
+    /** Every element within {@code atol + rtol·|expected|}. */
+    public static void assertClose(INDArray expected, INDArray actual, double rtol, double atol, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        INDArray e = expected.castTo(DataType.DOUBLE);
+        INDArray a = actual.castTo(DataType.DOUBLE);
+        INDArray excess = Transforms.abs(e.sub(a)).subi(Transforms.abs(e).muli(rtol).addi(atol));
+        if (excess.maxNumber().doubleValue() > 0) {
+            fail(what + ": arrays differ beyond rtol=" + rtol + ", atol=" + atol + "\nexpected " + e + "\nactual   " + a);
+        }
+    }
+
+    public static void assertClose(double expected, double actual, double rtol, double atol, String what) {
+        if (!(Math.abs(expected - actual) <= atol + rtol * Math.abs(expected))) {
+            fail(what + ": expected " + expected + ", got " + actual + " (rtol=" + rtol + ", atol=" + atol + ")");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Reference values for dl4j-losses' tests, computed independently with PyTorch (float64, autograd).
+
+Each loss is written here the plain way, one anchor and one pair at a time, straight from its paper's formula,
+so it shares nothing with the library's vectorised, analytic-gradient implementation. Output: one JSON file per
+case in ../resources/reference/. Reproduce with Debian's python3-torch (PyTorch 1.13, CPU):
+
+    /usr/bin/python3 dl4j-losses/src/test/python/make_reference_vectors.py
+
+Each file holds the inputs, every anchor's loss ("rowLoss", 0 for invalid anchors), the mean over valid anchors
+("meanLoss") and the gradient of the sum of row losses with respect to each input ("grad_<input>").
+"""
+import json
+import math
+import os
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "resources", "reference")
+
+
+def unit(z):
+    return torch.nn.functional.normalize(z, dim=1)
+
+
+def sims(a, b, normalize=True):
+    if normalize:
+        a, b = unit(a), unit(b)
+    return a @ b.T
+
+
+def ntxent_rows(z, y, tau, normalize=True):
+    s = sims(z, z, normalize)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = [n for n in range(len(y)) if y[n] != y[i]]
+        if not pos or not neg:
+            rows.append(torch.zeros(()))
+            continue
+        terms = []
+        for p in pos:
+            num = torch.exp(s[i, p] / tau)
+            den = num + sum(torch.exp(s[i, n] / tau) for n in neg)
+            terms.append(-torch.log(num / den))
+        rows.append(sum(terms) / len(pos))
+    return rows
+
+
+def supcon_rows(z, y, tau, normalize=True):
+    s = sims(z, z, normalize)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = [n for n in range(len(y)) if y[n] != y[i]]
+        if not pos or not neg:
+            rows.append(torch.zeros(()))
+            continue
+        den = sum(torch.exp(s[i, k] / tau) for k in range(len(y)) if k != i)
+        rows.append(-sum(torch.log(torch.exp(s[i, p] / tau) / den) for p in pos) / len(pos))
+    return rows
+
+
+def circle_rows(z, y, m, gamma):
+    s = sims(z, z, True)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = [n for n in range(len(y)) if y[n] != y[i]]
+        if not pos or not neg:
+            rows.append(torch.zeros(()))
+            continue
+        lp = torch.stack([-gamma * torch.clamp(1 + m - s[i, p].detach(), min=0) * (s[i, p] - (1 - m)) for p in pos])
+        ln = torch.stack([gamma * torch.clamp(s[i, n].detach() + m, min=0) * (s[i, n] - m) for n in neg])
+        rows.append(torch.nn.functional.softplus(torch.logsumexp(ln, 0) + torch.logsumexp(lp, 0)))
+    return rows
+
+
+def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize=True):
+    n = q.shape[0]
+    s_qk = sims(q, k, normalize)
+    s_qn = sims(q, negatives, normalize) if negatives is not None else None
+
+    def direction(s, extra):
+        rows = []
+        for i in range(n):
+            logits = [s[i, i] / tau]
+            for j in range(n):
+                if j != i and (ids is None or ids[j] != ids[i]):
+                    logits.append(s[i, j] / tau)
+            if extra is not None:
+                logits += [extra[i, m] / tau for m in range(extra.shape[1])]
+            if len(logits) == 1:
+                rows.append(torch.zeros(()))
+                continue
+            logits = torch.stack(logits)
+            rows.append(-(logits[0] - torch.logsumexp(logits, 0)))
+        return rows
+
+    rows = direction(s_qk, s_qn)
+    if symmetric:
+        back = direction(s_qk.T, None)
+        rows = [(a + b) / 2 for a, b in zip(rows, back)]
+    return rows
+
+
+def save(name, inputs, rows, valid, params):
+    total = sum(rows)
+    grads = torch.autograd.grad(total, [v for v in inputs.values()], allow_unused=True)
+    count = sum(valid)
+    doc = dict(params)
+    doc["name"] = name
+    for key, value in inputs.items():
+        doc[key] = value.detach().tolist()
+    for key, g in zip(inputs.keys(), grads):
+        doc["grad_" + key] = (g if g is not None else torch.zeros_like(inputs[key])).tolist()
+    doc["rowLoss"] = [float(r) for r in rows]
+    doc["valid"] = valid
+    doc["meanLoss"] = float(total) / count if count else 0.0
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"{name}: mean loss {doc['meanLoss']:.6f} over {count} valid anchors")
+
+
+def pairwise_valid(y):
+    return [int(any(p != i and y[p] == y[i] for p in range(len(y))) and any(y[n] != y[i] for n in range(len(y))))
+            for i in range(len(y))]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    g = torch.Generator().manual_seed(20261122)
+    simclr = [0, 1, 2, 3, 0, 1, 2, 3]
+    classes = [0, 0, 0, 1, 1, 2, 2, 3]          # id 3 has no positive: an invalid anchor
+    for name, y, tau, normalize in [("ntxent_simclr_t05", simclr, 0.5, True),
+                                    ("ntxent_classes_t01", classes, 0.1, True),
+                                    ("ntxent_dot_t1", classes, 1.0, False)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        save(name, {"embeddings": z}, ntxent_rows(z, y, tau, normalize), pairwise_valid(y),
+             {"labels": y, "temperature": tau, "normalize": normalize})
+    for name, y, tau, normalize in [("supcon_classes_t01", classes, 0.1, True),
+                                    ("supcon_simclr_t05", simclr, 0.5, True),
+                                    ("supcon_dot_t1", classes, 1.0, False)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        save(name, {"embeddings": z}, supcon_rows(z, y, tau, normalize), pairwise_valid(y),
+             {"labels": y, "temperature": tau, "normalize": normalize})
+    for name, y, m, gamma in [("circle_classes_default", classes, 0.25, 256.0),
+                              ("circle_classes_m04_g32", classes, 0.4, 32.0)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        save(name, {"embeddings": z}, circle_rows(z, y, m, gamma), pairwise_valid(y),
+             {"labels": y, "margin": m, "gamma": gamma})
+    ids = [0, 0, 1, 2, 3, 3]
+    for name, tau, with_neg, with_ids, symmetric in [("infonce_t007", 0.07, False, False, False),
+                                                     ("infonce_negatives_t05", 0.5, True, False, False),
+                                                     ("infonce_ids_symmetric_t02", 0.2, False, True, True),
+                                                     ("infonce_all_t01", 0.1, True, True, True)]:
+        q = torch.randn(6, 5, generator=g).requires_grad_()
+        k = torch.randn(6, 5, generator=g).requires_grad_()
+        inputs = {"queries": q, "keys": k}
+        negatives = None
+        if with_neg:
+            negatives = torch.randn(3, 5, generator=g).requires_grad_()
+            inputs["negatives"] = negatives
+        params = {"temperature": tau, "symmetric": symmetric}
+        if with_ids:
+            params["labels"] = ids
+        rows = infonce_rows(q, k, tau, negatives, ids if with_ids else None, symmetric)
+        save(name, inputs, rows, [1] * 6, params)
+
+
+if __name__ == "__main__":
+    main()
