@@ -1,0 +1,246 @@
+package dev.dl4jlosses.samediff;
+
+import java.util.Arrays;
+import java.util.List;
+
+import dev.dl4jlosses.core.Checks;
+import dev.dl4jlosses.core.CircleKernel;
+import dev.dl4jlosses.core.ComputePrecision;
+import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.CrossEngine;
+import dev.dl4jlosses.core.NTXentKernel;
+import dev.dl4jlosses.core.PairwiseEngine;
+import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
+import org.nd4j.autodiff.samediff.NameScope;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Contrastive losses as SameDiff graph nodes, in the style of SameDiff's own {@code SDLoss}: name first, then
+ * variables, then hyper-parameters. Each method returns the scalar loss (marked as a loss variable), the mean over
+ * valid anchors (0 when none is valid); all its ops sit under one name scope, so the graph reads as one node per
+ * loss. The nodes are compositions of built-in ops, so graphs train with {@code sd.fit}, save with
+ * {@code sd.save} and reload with {@code SameDiff.load} anywhere ND4J runs.
+ *
+ * <p>Definitions, defaults and conventions are those of the DL4J front ({@code dev.dl4jlosses.lossfunctions}):
+ * embeddings {@code [B, d]}, labels a vector of B integer ids (any numeric type), cosine similarity unless
+ * {@code normalize=false}. float16/bfloat16 inputs are computed in float32 and the loss is returned in the input's
+ * type. The backward pass is the losses' analytic gradient (see {@link AnalyticGradient}).
+ *
+ * <pre>{@code
+ * SameDiff sd = SameDiff.create();
+ * SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 784);
+ * SDVariable ids = sd.placeHolder("ids", DataType.INT, -1);
+ * SDVariable w = sd.var("w", new XavierInitScheme('c', 784, 64), DataType.FLOAT, 784, 64);
+ * SDVariable loss = new SDContrastive(sd).ntXent("loss", x.mmul(w), ids, 0.5);
+ * sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-3))
+ *         .dataSetFeatureMapping("x").dataSetLabelMapping("ids").build());
+ * }</pre>
+ */
+public final class SDContrastive {
+
+    private final SameDiff sd;
+    private final SameDiffOps ops;
+
+    public SDContrastive(SameDiff sd) {
+        this.sd = sd;
+        this.ops = new SameDiffOps(sd);
+    }
+
+    /** NT-Xent (SimCLR) with label ids, cosine similarity. See {@code LossNTXent}. */
+    public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, double temperature) {
+        return ntXent(name, embeddings, labels, temperature, true);
+    }
+
+    /** NT-Xent (SimCLR) with label ids; {@code normalize=false} uses raw dot products. */
+    public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
+        Checks.positive("temperature", temperature);
+        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, embeddings, labels, normalize, 1.0 / temperature);
+    }
+
+    /**
+     * SimCLR's NT-Xent over two views {@code [N, d]} each: row i of both views is image i; all 2N rows are anchors.
+     */
+    public SDVariable simClr(String name, SDVariable view1, SDVariable view2, double temperature) {
+        checkMatrix("view1", view1);
+        checkMatrix("view2", view2);
+        SDVariable ids = sd.range(sd.constant(0), sd.sizeAt(view1, 0).castTo(DataType.INT), sd.constant(1), DataType.INT);
+        SDVariable embeddings = sd.concat(0, view1, view2.castTo(view1.dataType()));
+        return ntXent(name, embeddings, sd.concat(0, ids, ids), temperature, true);
+    }
+
+    /** SupCon {@code L_out} (Khosla et al. 2020). See {@code LossSupCon}. */
+    public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, double temperature) {
+        return supCon(name, embeddings, labels, temperature, true);
+    }
+
+    public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
+        Checks.positive("temperature", temperature);
+        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, embeddings, labels, normalize, 1.0 / temperature);
+    }
+
+    /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity. See {@code LossCircle}. */
+    public SDVariable circle(String name, SDVariable embeddings, SDVariable labels, double margin, double gamma) {
+        Checks.inRange("margin m", margin, 0, 1);
+        Checks.positive("gamma", gamma);
+        return pairwise(name, "circle", new CircleKernel(margin, gamma), embeddings, labels, true, 1.0);
+    }
+
+    /** InfoNCE with in-batch negatives: query i's positive is key i. See {@code LossInfoNCE}. */
+    public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, double temperature) {
+        return infoNce(name, queries, keys, null, null, temperature, false);
+    }
+
+    /**
+     * InfoNCE, full form.
+     *
+     * @param negatives {@code [M, d]} explicit negatives shared by all queries, or null
+     * @param labels    ids of the pairs ({@code [N]}), or null: keys with the query's id are not its negatives
+     * @param symmetric also average the keys-to-queries direction (CLIP); explicit negatives take part only in the
+     *                  queries-to-keys direction
+     */
+    public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
+                              double temperature, boolean symmetric) {
+        Checks.positive("temperature", temperature);
+        checkMatrix("queries", queries);
+        checkMatrix("keys", keys);
+        checkSameStaticShape("queries", queries, "keys", keys);
+        if (negatives != null) {
+            checkMatrix("negatives", negatives);
+        }
+        checkIds(labels, queries);
+        String scope = uniqueName(name, "infoNce");
+        DataType outType = queries.dataType();
+        DataType type = ComputePrecision.of(outType);
+        SDVariable loss;
+        try (NameScope ignored = sd.withNameScope(scope)) {
+            SDVariable[] inputs = {queries.castTo(type), keys.castTo(type), negatives == null ? null : negatives.castTo(type)};
+            SDVariable[] detached = {AnalyticGradient.detach(sd, inputs[0]), AnalyticGradient.detach(sd, inputs[1]),
+                    inputs[2] == null ? null : AnalyticGradient.detach(sd, inputs[2])};
+            CrossEngine.Prepared<SDVariable> p = CrossEngine.prepare(ops, detached[0], detached[1], detached[2],
+                    idColumn(labels, type), null, null, sd.constant(Nd4j.scalar(type, 1.0 / temperature)), true);
+            CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
+                    PairwiseEngine.ALL_ROWS, true);
+            SDVariable count = validCount(forward.valid());
+            SDVariable value = forward.rowLoss().sum().div(count);
+            SDVariable gradQueries = forward.gradRows().div(count);
+            SDVariable gradCandidates = forward.gradOther().div(count);
+            SDVariable gradKeys = null;
+            if (symmetric) {
+                CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
+                        PairwiseEngine.ALL_ROWS, true);
+                SDVariable backCount = validCount(backward.valid());
+                value = value.add(backward.rowLoss().sum().div(backCount)).mul(0.5);
+                gradQueries = gradQueries.add(backward.gradOther().div(backCount)).mul(0.5);
+                gradCandidates = gradCandidates.mul(0.5);
+                gradKeys = backward.gradRows().div(backCount).mul(0.5);
+            }
+            List<SDVariable> grads = CrossEngine.inputGradients(ops, p, gradQueries, gradCandidates, gradKeys);
+            loss = AnalyticGradient.attach(value, inputs, detached, grads.toArray(new SDVariable[0]));
+        }
+        return finish(loss, outType, scope);
+    }
+
+    private SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, SDVariable embeddings,
+                                SDVariable labels, boolean normalize, double scale) {
+        checkMatrix("embeddings", embeddings);
+        checkIds(labels, embeddings);
+        String scope = uniqueName(name, defaultName);
+        DataType outType = embeddings.dataType();
+        DataType type = ComputePrecision.of(outType);
+        SDVariable loss;
+        try (NameScope ignored = sd.withNameScope(scope)) {
+            SDVariable z = embeddings.castTo(type);
+            SDVariable zDetached = AnalyticGradient.detach(sd, z);
+            PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, zDetached, idColumn(labels, type), null,
+                    sd.constant(Nd4j.scalar(type, scale)), normalize);
+            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, null, p, 0, PairwiseEngine.ALL_ROWS, true, false);
+            SDVariable count = validCount(b.valid());
+            SDVariable value = b.rowLoss().sum().div(count);
+            SDVariable gradient = PairwiseEngine.embeddingGradient(ops, p, b.gradRows().add(b.gradAll())).div(count);
+            loss = AnalyticGradient.attach(value, new SDVariable[] {z}, new SDVariable[] {zDetached}, new SDVariable[] {gradient});
+        }
+        return finish(loss, outType, scope);
+    }
+
+    private SDVariable validCount(SDVariable valid) {
+        return sd.scalarMax(valid.sum(), 1);
+    }
+
+    private SDVariable idColumn(SDVariable labels, DataType type) {
+        return labels == null ? null : sd.reshape(labels.castTo(type), -1, 1);
+    }
+
+    private SDVariable finish(SDVariable loss, DataType outType, String name) {
+        SDVariable out = outType == loss.dataType() ? loss : loss.castTo(outType);
+        out = sd.updateVariableNameAndReference(out, name);
+        out.markAsLoss();
+        return out;
+    }
+
+    private String uniqueName(String name, String defaultName) {
+        String base = name == null ? defaultName : name;
+        String candidate = base;
+        for (int i = 1; isTaken(candidate); i++) {
+            if (name != null) {
+                throw new IllegalArgumentException("the graph already has a variable or name scope called \"" + name + "\"");
+            }
+            candidate = base + "_" + i;
+        }
+        return candidate;
+    }
+
+    private boolean isTaken(String name) {
+        return sd.hasVariable(name) || sd.getVariables().keySet().stream().anyMatch(v -> v.startsWith(name + "/"));
+    }
+
+    private static void checkMatrix(String what, SDVariable v) {
+        if (v == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        long[] shape = v.getShape();
+        if (shape != null && shape.length != 2) {
+            throw new IllegalArgumentException(what + " must be a 2-D matrix [rows, dim], got shape " + Arrays.toString(shape));
+        }
+        if (!v.dataType().isFPType()) {
+            throw new IllegalArgumentException(what + " must be floating point, got " + v.dataType());
+        }
+    }
+
+    private static void checkSameStaticShape(String whatA, SDVariable a, String whatB, SDVariable b) {
+        long[] sa = a.getShape();
+        long[] sb = b.getShape();
+        if (sa != null && sb != null && sa.length == sb.length) {
+            for (int i = 0; i < sa.length; i++) {
+                if (sa[i] >= 0 && sb[i] >= 0 && sa[i] != sb[i]) {
+                    throw new IllegalArgumentException(whatA + " and " + whatB + " must have the same shape, got "
+                            + Arrays.toString(sa) + " and " + Arrays.toString(sb));
+                }
+            }
+        }
+    }
+
+    private static void checkIds(SDVariable labels, SDVariable rowsOf) {
+        if (labels == null) {
+            return;
+        }
+        long[] ls = labels.getShape();
+        long[] rs = rowsOf.getShape();
+        if (ls == null || rs == null || rs.length == 0) {
+            return;
+        }
+        long count = 1;
+        for (long s : ls) {
+            if (s < 0) {
+                return;
+            }
+            count *= s;
+        }
+        if (rs[0] >= 0 && count != rs[0]) {
+            throw new IllegalArgumentException("labels must hold one id per row: expected " + rs[0] + " values, got shape "
+                    + Arrays.toString(ls));
+        }
+    }
+}
