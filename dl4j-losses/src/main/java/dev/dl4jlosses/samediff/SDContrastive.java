@@ -81,11 +81,17 @@ public final class SDContrastive {
         return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, embeddings, labels, normalize, 1.0 / temperature);
     }
 
-    /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity. See {@code LossCircle}. */
+    /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity, α held constant. See {@code LossCircle}. */
     public SDVariable circle(String name, SDVariable embeddings, SDVariable labels, double margin, double gamma) {
+        return circle(name, embeddings, labels, margin, gamma, true);
+    }
+
+    /** Circle loss; {@code detachWeights=false} lets the gradient flow through the weights α too. */
+    public SDVariable circle(String name, SDVariable embeddings, SDVariable labels, double margin, double gamma,
+                             boolean detachWeights) {
         Checks.inRange("margin m", margin, 0, 1);
         Checks.positive("gamma", gamma);
-        return pairwise(name, "circle", new CircleKernel(margin, gamma), embeddings, labels, true, 1.0);
+        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), embeddings, labels, true, 1.0);
     }
 
     /** InfoNCE with in-batch negatives: query i's positive is key i. See {@code LossInfoNCE}. */

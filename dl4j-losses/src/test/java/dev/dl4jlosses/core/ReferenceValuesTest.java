@@ -31,7 +31,7 @@ class ReferenceValuesTest {
     @ValueSource(strings = {"circle_classes_default", "circle_classes_m04_g32"})
     void circle(String name) {
         ReferenceCase c = ReferenceCase.load(name);
-        checkPairwise(c, new CircleKernel(c.number("margin"), c.number("gamma")), true, 1.0);
+        checkPairwise(c, new CircleKernel(c.number("margin"), c.number("gamma"), true), true, 1.0);
     }
 
     @ParameterizedTest
