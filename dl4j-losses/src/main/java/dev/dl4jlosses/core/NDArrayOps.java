@@ -62,10 +62,6 @@ public final class NDArrayOps implements TensorOps<INDArray> {
         return Transforms.log(a, true);
     }
 
-    @Override
-    public INDArray log1p(INDArray a) {
-        return Transforms.log1p(a, true);
-    }
 
     @Override
     public INDArray abs(INDArray a) {

@@ -37,8 +37,6 @@ public interface TensorOps<T> {
 
     T log(T a);
 
-    T log1p(T a);
-
     T abs(T a);
 
     T sqrt(T a);
@@ -118,6 +116,16 @@ public interface TensorOps<T> {
 
     default T expInPlace(T a) {
         return exp(a);
+    }
+
+    /**
+     * {@code log(1 + x)} for {@code x >= 0}, accurate for tiny x. ND4J's native log1p evaluates {@code log(1 + x)}
+     * directly and loses the digits of x below the rounding of 1 + x; Goldberg's correction
+     * {@code log(u) · x / (u - 1)} with {@code u = 1 + x} restores them.
+     */
+    default T log1p(T x) {
+        T u = add(x, 1);
+        return div(mul(log(u), x), max(add(u, -1), 1e-30));
     }
 
     /** {@code log(1 + e^x)} without overflow for large x: {@code max(x, 0) + log1p(e^-|x|)}. */

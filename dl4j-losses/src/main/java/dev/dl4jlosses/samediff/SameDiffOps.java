@@ -65,10 +65,6 @@ final class SameDiffOps implements TensorOps<SDVariable> {
         return sd.math.log(a);
     }
 
-    @Override
-    public SDVariable log1p(SDVariable a) {
-        return sd.math.log1p(a);
-    }
 
     @Override
     public SDVariable abs(SDVariable a) {

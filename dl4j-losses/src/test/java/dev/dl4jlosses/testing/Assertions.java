@@ -19,8 +19,11 @@ public final class Assertions {
         INDArray e = expected.castTo(DataType.DOUBLE);
         INDArray a = actual.castTo(DataType.DOUBLE);
         INDArray excess = Transforms.abs(e.sub(a)).subi(Transforms.abs(e).muli(rtol).addi(atol));
-        if (excess.maxNumber().doubleValue() > 0) {
-            fail(what + ": arrays differ beyond rtol=" + rtol + ", atol=" + atol + "\nexpected " + e + "\nactual   " + a);
+        long worst = excess.reshape(excess.length()).argMax(0).getLong(0);
+        if (excess.getDouble(worst) > 0) {
+            fail(what + ": arrays differ beyond rtol=" + rtol + ", atol=" + atol + "; worst at flat index " + worst + ": expected "
+                    + e.reshape(e.length()).getDouble(worst) + ", got " + a.reshape(a.length()).getDouble(worst)
+                    + "\nexpected " + e + "\nactual   " + a);
         }
     }
 
