@@ -121,11 +121,13 @@ public interface TensorOps<T> {
     /**
      * {@code log(1 + x)} for {@code x >= 0}, accurate for tiny x. ND4J's native log1p evaluates {@code log(1 + x)}
      * directly and loses the digits of x below the rounding of 1 + x; Goldberg's correction
-     * {@code log(u) · x / (u - 1)} with {@code u = 1 + x} restores them.
+     * {@code x · log(u) / (u - 1)} with {@code u = 1 + x} restores them (the ratio is 1 where {@code u} rounds to 1).
      */
     default T log1p(T x) {
         T u = add(x, 1);
-        return div(mul(log(u), x), max(add(u, -1), 1e-30));
+        T d = add(u, -1);
+        T roundsToOne = rsub(greaterThan(d, 0), 1);
+        return mul(x, div(add(log(u), roundsToOne), add(d, roundsToOne)));
     }
 
     /** {@code log(1 + e^x)} without overflow for large x: {@code max(x, 0) + log1p(e^-|x|)}. */
