@@ -1,0 +1,103 @@
+package dev.dl4jlosses.examples.images;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Batches of two augmented views per image, prepared by a background thread a few batches ahead of the trainer.
+ * Every batch is a pure function of (seed, epoch, step): the epoch's shuffle and the batch's augmentation are seeded
+ * from them, so a run resumed at an epoch boundary sees exactly the batches of an uninterrupted one.
+ */
+public final class AugmentedPairs implements AutoCloseable {
+
+    /**
+     * @param views    {@code [2N, C, H, W]}: view 1 of N images, then view 2 of the same images
+     * @param imageIds {@code [2N, 1]} 0..N-1 twice (SimCLR's positives)
+     * @param classIds {@code [2N, 1]} the images' class labels (for supervised losses)
+     */
+    public record Batch(int epoch, int step, INDArray views, INDArray imageIds, INDArray classIds) {
+    }
+
+    private static final Object END = new Object();
+
+    private final BlockingQueue<Object> queue;
+    private final Thread producer;
+
+    /**
+     * @param imagesPerBatch N (each batch holds 2N views)
+     * @param fromEpoch      first epoch to produce (0, or the epoch a resumed run continues with)
+     */
+    public AugmentedPairs(ImageSet data, SimClrAugmentation augmentation, int imagesPerBatch, long seed, int fromEpoch,
+                          int epochs, int prefetch) {
+        if (imagesPerBatch < 2 || imagesPerBatch > data.size()) {
+            throw new IllegalArgumentException("batch of " + imagesPerBatch + " images needs 2 <= N <= " + data.size()
+                    + " (the training images)");
+        }
+        this.queue = new ArrayBlockingQueue<>(Math.max(1, prefetch));
+        this.producer = new Thread(() -> produce(data, augmentation, imagesPerBatch, seed, fromEpoch, epochs), "augmentation");
+        producer.setDaemon(true);
+        producer.start();
+    }
+
+    public static int stepsPerEpoch(long images, int imagesPerBatch) {
+        return (int) (images / imagesPerBatch);
+    }
+
+    /** The next batch, or null after the last epoch. */
+    public Batch next() throws InterruptedException {
+        Object item = queue.take();
+        if (item instanceof RuntimeException e) {
+            throw new IllegalStateException("augmentation thread failed: " + e.getMessage(), e);
+        }
+        return item == END ? null : (Batch) item;
+    }
+
+    private void produce(ImageSet data, SimClrAugmentation augmentation, int n, long seed, int fromEpoch, int epochs) {
+        try {
+            int steps = stepsPerEpoch(data.size(), n);
+            INDArray ids = Nd4j.arange(n).castTo(DataType.FLOAT).reshape(n, 1);
+            INDArray imageIds = Nd4j.concat(0, ids, ids);
+            for (int epoch = fromEpoch; epoch < epochs; epoch++) {
+                int[] order = shuffled((int) data.size(), seed * 1_000_003L + epoch);
+                for (int step = 0; step < steps; step++) {
+                    INDArray rows = Nd4j.createFromArray(java.util.Arrays.copyOfRange(order, step * n, (step + 1) * n));
+                    Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 100_003L + step + 17);
+                    INDArray images = data.imagesAt(rows);
+                    INDArray classes = data.labels().get(rows).castTo(DataType.FLOAT).reshape(n, 1);
+                    queue.put(new Batch(epoch, step, augmentation.twoViews(images), imageIds, Nd4j.concat(0, classes, classes)));
+                }
+            }
+            queue.put(END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            queue.clear();
+            queue.offer(e);
+        }
+    }
+
+    /** A Fisher-Yates shuffle of 0..n-1 (of indices, not of data). */
+    private static int[] shuffled(int n, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    @Override
+    public void close() {
+        producer.interrupt();
+    }
+}

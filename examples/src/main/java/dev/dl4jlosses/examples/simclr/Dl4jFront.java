@@ -1,0 +1,68 @@
+package dev.dl4jlosses.examples.simclr;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import dev.dl4jlosses.examples.images.AugmentedPairs;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** The example trained as a DL4J MultiLayerNetwork whose output layer carries the library's ILossFunction. */
+final class Dl4jFront implements TrainingFront {
+
+    private final Encoder encoder;
+    private final MultiLayerNetwork net;
+
+    Dl4jFront(Encoder encoder, MultiLayerNetwork net) {
+        this.encoder = encoder;
+        this.net = net;
+    }
+
+    static Dl4jFront restore(Encoder encoder, Path checkpoint) throws IOException {
+        return new Dl4jFront(encoder, ModelSerializer.restoreMultiLayerNetwork(checkpoint.toFile(), true));
+    }
+
+    MultiLayerNetwork network() {
+        return net;
+    }
+
+    @Override
+    public double fit(AugmentedPairs.Batch batch, LossChoice loss) {
+        net.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()));
+        return net.score();
+    }
+
+    @Override
+    public INDArray features(INDArray images) {
+        return TrainingFront.inChunks(images, x -> net.feedForwardToLayer(Encoder.ENCODER_LAYERS - 1, x, false).get(Encoder.ENCODER_LAYERS));
+    }
+
+    @Override
+    public INDArray projections(INDArray images) {
+        return TrainingFront.inChunks(images, x -> net.output(x, false));
+    }
+
+    @Override
+    public void saveCheckpoint(Path file) throws IOException {
+        ModelSerializer.writeModel(net, file.toFile(), true);
+    }
+
+    @Override
+    public MultiLayerNetwork encoderNetwork() {
+        MultiLayerNetwork encoderOnly = encoder.dl4jNetwork(null, null, 0, 0);
+        Encoder.parameters(net, Encoder.ENCODER_LAYERS).forEach((name, value) ->
+                encoderOnly.getParam(name).assign(value.reshape(encoderOnly.getParam(name).shape())));
+        return encoderOnly;
+    }
+
+    @Override
+    public SameDiff encoderGraph() {
+        SameDiff sd = SameDiff.create();
+        encoder.defineSameDiff(sd, false);
+        Encoder.copyInto(sd, Encoder.parameters(net, Encoder.ENCODER_LAYERS));
+        return sd;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.dl4jlosses.examples.simclr;
+
+import dev.dl4jlosses.lossfunctions.LossCircle;
+import dev.dl4jlosses.lossfunctions.LossNTXent;
+import dev.dl4jlosses.lossfunctions.LossSupCon;
+import dev.dl4jlosses.samediff.SDContrastive;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/** The library losses the SimCLR example can train with, on either front. */
+public enum LossChoice {
+    /** SimCLR's NT-Xent: positives are the two views of an image. */
+    NTXENT(false, true),
+    /** Supervised contrastive (SupCon): positives are all views of the same class. */
+    SUPCON(true, true),
+    /** Circle loss on the views' image ids (uses margin and gamma, not the temperature). */
+    CIRCLE(false, true),
+    /** InfoNCE from view 1 (queries) to view 2 (keys), symmetric; SameDiff front only (one MultiLayerNetwork output can't hold both towers). */
+    INFONCE(false, false);
+
+    private final boolean classLabels;
+    private final boolean dl4j;
+
+    LossChoice(boolean classLabels, boolean dl4j) {
+        this.classLabels = classLabels;
+        this.dl4j = dl4j;
+    }
+
+    /** Whether positives are defined by class labels (supervised) instead of image ids. */
+    public boolean usesClassLabels() {
+        return classLabels;
+    }
+
+    public boolean availableOnDl4j() {
+        return dl4j;
+    }
+
+    public ILossFunction dl4j(double temperature) {
+        return switch (this) {
+            case NTXENT -> new LossNTXent(temperature);
+            case SUPCON -> new LossSupCon(temperature);
+            case CIRCLE -> new LossCircle();
+            case INFONCE -> throw new IllegalArgumentException("--loss infonce needs --front samediff: a MultiLayerNetwork's single "
+                    + "output cannot hold the query and key towers side by side (use ntxent, the symmetric two-view form, instead)");
+        };
+    }
+
+    /**
+     * The loss node on projections {@code z} ({@code [2N, d]}: view 1 rows, then view 2 rows) and label ids
+     * ({@code [2N, 1]}).
+     */
+    public SDVariable sameDiff(SameDiff sd, String name, SDVariable z, SDVariable labels, double temperature) {
+        SDContrastive losses = new SDContrastive(sd);
+        return switch (this) {
+            case NTXENT -> losses.ntXent(name, z, labels, temperature);
+            case SUPCON -> losses.supCon(name, z, labels, temperature);
+            case CIRCLE -> losses.circle(name, z, labels, LossCircle.DEFAULT_MARGIN, LossCircle.DEFAULT_GAMMA);
+            case INFONCE -> {
+                SDVariable[] views = sd.split(z, 2, 0);
+                yield losses.infoNce(name, views[0], views[1], null, null, temperature, true);
+            }
+        };
+    }
+}

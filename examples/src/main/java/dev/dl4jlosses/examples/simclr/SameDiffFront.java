@@ -1,0 +1,84 @@
+package dev.dl4jlosses.examples.simclr;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.dl4jlosses.examples.images.AugmentedPairs;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/** The example trained as a SameDiff graph whose loss is an {@code SDContrastive} node. */
+final class SameDiffFront implements TrainingFront {
+
+    static final String LABELS = "labels";
+    static final String LOSS = "loss";
+
+    private final Encoder encoder;
+    private final SameDiff sd;
+
+    private SameDiffFront(Encoder encoder, SameDiff sd) {
+        this.encoder = encoder;
+        this.sd = sd;
+    }
+
+    /** A new graph initialised with the parameters of {@code initial} (so both fronts start from the same weights). */
+    static SameDiffFront create(Encoder encoder, MultiLayerNetwork initial, LossChoice loss, double temperature,
+                                IUpdater updater, double weightDecay) {
+        SameDiff sd = SameDiff.create();
+        SDVariable z = encoder.defineSameDiff(sd, true);
+        SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, 1);
+        loss.sameDiff(sd, LOSS, z, labels, temperature);
+        Encoder.copyInto(sd, Encoder.parameters(initial, Integer.MAX_VALUE));
+        sd.setTrainingConfig(TrainingConfig.builder().updater(updater).weightDecay(weightDecay, true)
+                .dataSetFeatureMapping(Encoder.INPUT).dataSetLabelMapping(LABELS).build());
+        return new SameDiffFront(encoder, sd);
+    }
+
+    static SameDiffFront restore(Encoder encoder, Path checkpoint) {
+        return new SameDiffFront(encoder, SameDiff.load(checkpoint.toFile(), true));
+    }
+
+    @Override
+    public double fit(AugmentedPairs.Batch batch, LossChoice loss) {
+        return sd.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()))
+                .lossCurve().lastMeanLoss().totalLoss();
+    }
+
+    @Override
+    public INDArray features(INDArray images) {
+        return TrainingFront.inChunks(images, x -> sd.output(Map.of(Encoder.INPUT, x), Encoder.FEATURES).get(Encoder.FEATURES));
+    }
+
+    @Override
+    public INDArray projections(INDArray images) {
+        return TrainingFront.inChunks(images, x -> sd.output(Map.of(Encoder.INPUT, x), Encoder.PROJECTION).get(Encoder.PROJECTION));
+    }
+
+    @Override
+    public void saveCheckpoint(Path file) {
+        sd.save(file.toFile(), true);
+    }
+
+    @Override
+    public MultiLayerNetwork encoderNetwork() {
+        MultiLayerNetwork net = encoder.dl4jNetwork(null, null, 0, 0);
+        Encoder.copyInto(net, sd);
+        return net;
+    }
+
+    @Override
+    public SameDiff encoderGraph() {
+        SameDiff inference = SameDiff.create();
+        encoder.defineSameDiff(inference, false);
+        inference.variables().stream().filter(v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+                .forEach(v -> v.getArr().assign(sd.getVariable(v.name()).getArr()));
+        return inference;
+    }
+}

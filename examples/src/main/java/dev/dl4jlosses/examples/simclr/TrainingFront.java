@@ -1,0 +1,45 @@
+package dev.dl4jlosses.examples.simclr;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import dev.dl4jlosses.examples.images.AugmentedPairs;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The encoder + head + loss of the SimCLR example, trained through one of the library's two fronts. */
+public interface TrainingFront {
+
+    /** Images per forward pass when only inference is needed. */
+    int INFERENCE_BATCH = 1000;
+
+    /** One optimisation step on a batch of views; returns the batch's loss. */
+    double fit(AugmentedPairs.Batch batch, LossChoice loss);
+
+    /** Encoder output {@code h} ({@code [n, featureDim]}) of images {@code [n, C, H, W]}. */
+    INDArray features(INDArray images);
+
+    /** Projection-head output {@code z} ({@code [n, projectionDim]}), what the loss compares. */
+    INDArray projections(INDArray images);
+
+    /** The whole training state (parameters, updater state, iteration count). */
+    void saveCheckpoint(Path file) throws IOException;
+
+    /** The encoder without its projection head, as a DL4J network. */
+    MultiLayerNetwork encoderNetwork();
+
+    /** The encoder without its projection head, as a SameDiff graph: placeholder "images", output "features". */
+    SameDiff encoderGraph();
+
+    /** Applies {@code forward} to row chunks of {@code images} and stacks the results. */
+    static INDArray inChunks(INDArray images, java.util.function.UnaryOperator<INDArray> forward) {
+        long n = images.size(0);
+        INDArray[] parts = new INDArray[(int) ((n + INFERENCE_BATCH - 1) / INFERENCE_BATCH)];
+        for (int i = 0; i < parts.length; i++) {
+            long from = (long) i * INFERENCE_BATCH;
+            parts[i] = forward.apply(images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, Math.min(n, from + INFERENCE_BATCH))));
+        }
+        return parts.length == 1 ? parts[0] : org.nd4j.linalg.factory.Nd4j.concat(0, parts);
+    }
+}
