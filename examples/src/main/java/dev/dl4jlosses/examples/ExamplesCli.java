@@ -1,0 +1,32 @@
+package dev.dl4jlosses.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code dl4j-losses-examples.jar}: one command per example program.
+ *
+ * <pre>
+ * java -jar examples/target/dl4j-losses-examples.jar --help
+ * java -jar examples/target/dl4j-losses-examples.jar simclr-image --out runs/simclr
+ * </pre>
+ */
+@Command(name = "dl4j-losses-examples", mixinStandardHelpOptions = true, version = "dl4j-losses examples 0.1.0",
+        description = "Example programs that train, evaluate and export encoders with dl4j-losses.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class ExamplesCli {
+
+    private ExamplesCli() {
+    }
+
+    public static void main(String[] args) {
+        // charts are rendered to PNG files; no display is needed or wanted
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, also used by tests to run subcommands in-process. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ExamplesCli());
+    }
+}
