@@ -180,7 +180,14 @@ public final class SDContrastive {
     }
 
     private SDVariable finish(SDVariable loss, DataType outType, String name) {
-        SDVariable out = outType == loss.dataType() ? loss : loss.castTo(outType);
+        SDVariable out;
+        try (NameScope ignored = sd.withNameScope(name)) {
+            out = outType == loss.dataType() ? loss : loss.castTo(outType);
+            // M2.1's training session reports a loss (History, listeners) only when the op that outputs it runs, and with
+            // the analytic gradient no backward op needs it (it would report 0). minimum(loss, +inf) is the loss, and
+            // its backward reads its own output, so the op runs.
+            out = sd.math.min(out, sd.constant(Nd4j.scalar(outType, Double.POSITIVE_INFINITY)));
+        }
         out = sd.updateVariableNameAndReference(out, name);
         out.markAsLoss();
         return out;

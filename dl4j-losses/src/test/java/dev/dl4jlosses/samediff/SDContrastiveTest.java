@@ -20,6 +20,10 @@ import dev.dl4jlosses.lossfunctions.LossSupCon;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Loss;
+import org.nd4j.autodiff.listeners.Operation;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -201,11 +205,26 @@ class SDContrastiveTest {
         return sd;
     }
 
+    /** Fits {@code steps} times; returns the loss before each step, checking that training reports the same value. */
     private static List<Double> fit(SameDiff sd, DataSet batch, int steps) {
         List<Double> losses = new ArrayList<>();
+        double[] reported = new double[1];
+        BaseListener reporter = new BaseListener() {
+            @Override
+            public boolean isActive(Operation operation) {
+                return operation == Operation.TRAINING;
+            }
+
+            @Override
+            public void iterationDone(SameDiff graph, At at, org.nd4j.linalg.dataset.api.MultiDataSet data, Loss loss) {
+                reported[0] = loss.getLosses()[loss.getLossNames().indexOf("loss")];
+            }
+        };
         for (int i = 0; i < steps; i++) {
-            losses.add(sd.output(Map.of("x", batch.getFeatures(), "ids", batch.getLabels()), "loss").get("loss").getDouble(0));
-            sd.fit(batch);
+            double before = sd.output(Map.of("x", batch.getFeatures(), "ids", batch.getLabels()), "loss").get("loss").getDouble(0);
+            losses.add(before);
+            sd.fit(new org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator(batch), 1, reporter);
+            assertClose(before, reported[0], 1e-6, 1e-7, "loss reported by sd.fit (listeners, History)");
         }
         return losses;
     }

@@ -1,5 +1,6 @@
 package dev.dl4jlosses.examples;
 
+import dev.dl4jlosses.examples.simclr.SimClrImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dl4j-losses-examples", mixinStandardHelpOptions = true, version = "dl4j-losses examples 0.1.0",
         description = "Example programs that train, evaluate and export encoders with dl4j-losses.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {SimClrImageCommand.class, CommandLine.HelpCommand.class})
 public final class ExamplesCli {
 
     private ExamplesCli() {
@@ -25,8 +26,17 @@ public final class ExamplesCli {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command tree, also used by tests to run subcommands in-process. */
+    /**
+     * The command tree, also used by tests to run subcommands in-process. A bad flag value or input file ends the
+     * program with its message and exit code 2, not a stack trace.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new ExamplesCli());
+        return new CommandLine(new ExamplesCli()).setExecutionExceptionHandler((error, command, parsed) -> {
+            if (error instanceof IllegalArgumentException) {
+                command.getErr().println("error: " + error.getMessage());
+                return 2;
+            }
+            throw error;
+        });
     }
 }

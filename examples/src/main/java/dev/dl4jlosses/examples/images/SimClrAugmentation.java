@@ -79,8 +79,8 @@ public record SimClrAugmentation(double minCropArea, boolean flip, double jitter
         long c = images.size(1);
         int h = (int) images.size(2);
         int w = (int) images.size(3);
-        INDArray area = uniform(n, minCropArea, 1);
-        INDArray logAspect = uniform(n, Math.log(MIN_ASPECT), Math.log(MAX_ASPECT));
+        INDArray area = uniform(n, minCropArea, 1).reshape(n, 1);
+        INDArray logAspect = uniform(n, Math.log(MIN_ASPECT), Math.log(MAX_ASPECT)).reshape(n, 1);
         INDArray aspect = Transforms.exp(logAspect);
         INDArray boxH = Transforms.min(Transforms.sqrt(area.div(aspect)), 1.0, false);
         INDArray boxW = Transforms.min(Transforms.sqrt(area.mul(aspect)), 1.0, false);

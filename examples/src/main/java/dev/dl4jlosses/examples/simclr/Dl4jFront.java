@@ -8,7 +8,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The example trained as a DL4J MultiLayerNetwork whose output layer carries the library's ILossFunction. */
 final class Dl4jFront implements TrainingFront {
@@ -52,9 +54,9 @@ final class Dl4jFront implements TrainingFront {
 
     @Override
     public MultiLayerNetwork encoderNetwork() {
-        MultiLayerNetwork encoderOnly = encoder.dl4jNetwork(null, null, 0, 0);
-        Encoder.parameters(net, Encoder.ENCODER_LAYERS).forEach((name, value) ->
-                encoderOnly.getParam(name).assign(value.reshape(encoderOnly.getParam(name).shape())));
+        MultiLayerNetwork encoderOnly = encoder.dl4jNetwork(null, new NoOp(), 0, 0);
+        // the encoder's layers come first, so their parameters are the head of the flattened parameter vector
+        encoderOnly.setParams(net.params().get(NDArrayIndex.interval(0, encoderOnly.numParams())).dup());
         return encoderOnly;
     }
 

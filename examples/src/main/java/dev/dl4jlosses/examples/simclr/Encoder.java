@@ -20,7 +20,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
-import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.weightinit.impl.ReluInitScheme;
@@ -86,10 +85,11 @@ public record Encoder(int channels, int height, int width, int filters, int proj
         int in = channels;
         for (int layer = 0; layer < CONV_STRIDES.length; layer++) {
             int out = convChannels(layer);
-            SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', in * 9), DataType.FLOAT, out, in, 3, 3);
+            // [kH, kW, in, out]: M2.1's conv2d_bp ignores any other weights format
+            SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', in * 9), DataType.FLOAT, 3, 3, in, out);
             SDVariable b = sd.var(layer + "_b", new ZeroInitScheme('c'), DataType.FLOAT, out);
             Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(CONV_STRIDES[layer]).sW(CONV_STRIDES[layer])
-                    .paddingMode(PaddingMode.SAME).dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.OIYX).build();
+                    .paddingMode(PaddingMode.SAME).dataFormat(Conv2DConfig.NCHW).build();
             x = sd.nn.relu(sd.cnn.conv2d(x, w, b, conv), 0);
             in = out;
         }
@@ -108,13 +108,16 @@ public record Encoder(int channels, int height, int width, int filters, int proj
         return in.mmul(w).add(b);
     }
 
-    /** The encoder's parameters by name ({@code "<layer>_W"}, {@code "<layer>_b"}), as in the SameDiff graph. */
+    /**
+     * The encoder's parameters by name ({@code "<layer>_W"}, {@code "<layer>_b"}), in the SameDiff graph's layout
+     * (conv weights {@code [kH, kW, in, out]}, DL4J's are {@code [out, in, kH, kW]}).
+     */
     public static Map<String, INDArray> parameters(MultiLayerNetwork net, int layers) {
         Map<String, INDArray> params = new LinkedHashMap<>();
         net.paramTable().forEach((key, value) -> {
             int layer = Integer.parseInt(key.substring(0, key.indexOf('_')));
             if (layer < layers) {
-                params.put(key, key.endsWith("_b") && layer < CONV_STRIDES.length ? value.reshape(value.length()) : value);
+                params.put(key, isConv(key) && key.endsWith("_W") ? value.permute(2, 3, 1, 0).dup('c') : value);
             }
         });
         return params;
@@ -132,8 +135,13 @@ public record Encoder(int channels, int height, int width, int filters, int proj
     public static void copyInto(MultiLayerNetwork net, SameDiff sd) {
         net.paramTable().forEach((name, value) -> {
             if (sd.hasVariable(name)) {
-                value.assign(sd.getVariable(name).getArr().reshape(value.shape()));
+                INDArray trained = sd.getVariable(name).getArr();
+                value.assign(isConv(name) && name.endsWith("_W") ? trained.permute(3, 2, 0, 1) : trained.reshape(value.shape()));
             }
         });
+    }
+
+    private static boolean isConv(String parameter) {
+        return Integer.parseInt(parameter.substring(0, parameter.indexOf('_'))) < CONV_STRIDES.length;
     }
 }

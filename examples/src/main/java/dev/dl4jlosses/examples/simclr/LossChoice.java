@@ -1,6 +1,7 @@
 package dev.dl4jlosses.examples.simclr;
 
 import dev.dl4jlosses.lossfunctions.LossCircle;
+import dev.dl4jlosses.lossfunctions.LossInfoNCE;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
 import dev.dl4jlosses.samediff.SDContrastive;
@@ -32,17 +33,32 @@ public enum LossChoice {
         return classLabels;
     }
 
-    public boolean availableOnDl4j() {
-        return dl4j;
+    /** The loss's own default temperature (circle loss has none: it uses margin and gamma). */
+    public double defaultTemperature() {
+        return switch (this) {
+            case NTXENT -> LossNTXent.DEFAULT_TEMPERATURE;
+            case SUPCON -> LossSupCon.DEFAULT_TEMPERATURE;
+            case CIRCLE -> Double.NaN;
+            case INFONCE -> LossInfoNCE.DEFAULT_TEMPERATURE;
+        };
+    }
+
+    /** Fails with the reason when this loss cannot be trained on the chosen front. */
+    public void checkFront(boolean sameDiff) {
+        if (!sameDiff && !dl4j) {
+            throw new IllegalArgumentException("--loss " + name().toLowerCase(java.util.Locale.ROOT) + " needs --front samediff: a "
+                    + "MultiLayerNetwork's single output cannot hold the query and key towers side by side (use ntxent, the "
+                    + "symmetric two-view form, instead)");
+        }
     }
 
     public ILossFunction dl4j(double temperature) {
+        checkFront(false);
         return switch (this) {
             case NTXENT -> new LossNTXent(temperature);
             case SUPCON -> new LossSupCon(temperature);
             case CIRCLE -> new LossCircle();
-            case INFONCE -> throw new IllegalArgumentException("--loss infonce needs --front samediff: a MultiLayerNetwork's single "
-                    + "output cannot hold the query and key towers side by side (use ntxent, the symmetric two-view form, instead)");
+            case INFONCE -> throw new IllegalStateException("unreachable: checked above");
         };
     }
 

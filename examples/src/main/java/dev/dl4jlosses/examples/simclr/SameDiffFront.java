@@ -6,6 +6,11 @@ import java.util.Map;
 
 import dev.dl4jlosses.examples.images.AugmentedPairs;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Loss;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -13,6 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
 
 /** The example trained as a SameDiff graph whose loss is an {@code SDContrastive} node. */
 final class SameDiffFront implements TrainingFront {
@@ -23,9 +29,27 @@ final class SameDiffFront implements TrainingFront {
     private final Encoder encoder;
     private final SameDiff sd;
 
+    private final LastLoss lastLoss = new LastLoss();
+
     private SameDiffFront(Encoder encoder, SameDiff sd) {
         this.encoder = encoder;
         this.sd = sd;
+        sd.addListeners(lastLoss);
+    }
+
+    /** The loss of the latest training iteration ({@code fit} on one batch reports no loss curve in M2.1). */
+    private static final class LastLoss extends BaseListener {
+        private double value = Double.NaN;
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
+            value = loss.getLoss(LOSS);
+        }
     }
 
     /** A new graph initialised with the parameters of {@code initial} (so both fronts start from the same weights). */
@@ -47,8 +71,8 @@ final class SameDiffFront implements TrainingFront {
 
     @Override
     public double fit(AugmentedPairs.Batch batch, LossChoice loss) {
-        return sd.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()))
-                .lossCurve().lastMeanLoss().totalLoss();
+        sd.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()));
+        return lastLoss.value;
     }
 
     @Override
@@ -68,7 +92,7 @@ final class SameDiffFront implements TrainingFront {
 
     @Override
     public MultiLayerNetwork encoderNetwork() {
-        MultiLayerNetwork net = encoder.dl4jNetwork(null, null, 0, 0);
+        MultiLayerNetwork net = encoder.dl4jNetwork(null, new NoOp(), 0, 0);
         Encoder.copyInto(net, sd);
         return net;
     }

@@ -1,0 +1,24 @@
+package dev.dl4jlosses.examples.eval;
+
+import java.util.function.UnaryOperator;
+
+import dev.dl4jlosses.examples.images.ImageSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * How well an encoder's frozen features separate the classes.
+ *
+ * @param linearProbe accuracy of a softmax regression fitted on the probe's training features, on held-out images
+ * @param knnTop1     top-1 accuracy of cosine 1-nearest-neighbour on the same splits
+ */
+public record EncoderScores(double linearProbe, double knnTop1) {
+
+    /** Scores {@code features} (images → {@code [n, d]}) with a labelled fit split and a held-out test split. */
+    public static EncoderScores evaluate(UnaryOperator<INDArray> features, ImageSet fit, ImageSet test, int probeEpochs, long seed) {
+        INDArray fitFeatures = features.apply(fit.images());
+        INDArray testFeatures = features.apply(test.images());
+        double probe = new LinearProbe(probeEpochs, seed).accuracy(fitFeatures, fit.labels(), testFeatures, test.labels(), fit.numClasses());
+        double knn = NearestNeighbour.top1Accuracy(fitFeatures, fit.labels(), testFeatures, test.labels());
+        return new EncoderScores(probe, knn);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.dl4jlosses.examples.simclr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.dl4jlosses.examples.ExamplesCli;
+import dev.dl4jlosses.examples.images.ProceduralShapes;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import picocli.CommandLine;
+
+/** Short runs of {@code simclr-image} on a tiny embedded dataset through both fronts. */
+class SimClrImageCommandTest {
+
+    private static final String[] TINY = {"--image-size", "16", "--train-size", "192", "--test-size", "64", "--probe-size", "64",
+            "--probe-epochs", "2", "--filters", "4", "--projection-dim", "16", "--batch", "32", "--warmup-epochs", "0", "--lr", "1e-2"};
+
+    @TempDir
+    Path dir;
+
+    private static int run(Path out, String... extra) {
+        return run(ExamplesCli.commandLine(), out, extra);
+    }
+
+    private static int run(CommandLine cli, Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("simclr-image", "--out", out.toString()));
+        args.addAll(List.of(TINY));
+        args.addAll(List.of(extra));
+        return cli.execute(args.toArray(String[]::new));
+    }
+
+    private static double[] losses(Path out) throws Exception {
+        JsonNode losses = RunState.JSON.readTree(out.resolve("checkpoint/state.json").toFile()).get("losses");
+        double[] values = new double[losses.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = losses.get(i).asDouble();
+        }
+        return values;
+    }
+
+    private static double mean(double[] values, int from, int to) {
+        return java.util.Arrays.stream(values, from, to).average().orElseThrow();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "samediff"})
+    void trainsWritesEveryOutputAndTheExportsReloadToTheSameEncoder(String front) throws Exception {
+        Path out = dir.resolve(front);
+        assertEquals(0, run(out, "--front", front, "--epochs", "3"));
+
+        double[] losses = losses(out);
+        assertEquals(18, losses.length, "3 epochs of 192 / 32 steps");
+        assertTrue(mean(losses, 12, 18) < mean(losses, 0, 6), "loss should decrease: " + java.util.Arrays.toString(losses));
+
+        for (String file : new String[]{"encoder.zip", "encoder.fb", "metrics.json", "loss.png", "similarities.png"}) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file);
+        }
+        JsonNode metrics = RunState.JSON.readTree(out.resolve("metrics.json").toFile());
+        for (String split : new String[]{"randomInit", "trained"}) {
+            double probe = metrics.get(split).get("linearProbeAccuracy").asDouble();
+            assertTrue(probe >= 0 && probe <= 1, split + " probe accuracy " + probe);
+        }
+        assertTrue(metrics.get("exportMaxAbsDifference").asDouble() < 1e-4);
+
+        INDArray images = ProceduralShapes.generate(20, 16, 99).images();
+        MultiLayerNetwork dl4j = ModelSerializer.restoreMultiLayerNetwork(out.resolve("encoder.zip").toFile(), false);
+        INDArray fromDl4j = dl4j.output(images, false);
+        INDArray fromSameDiff = SameDiff.fromFlatFile(out.resolve("encoder.fb").toFile())
+                .output(Map.of(Encoder.INPUT, images), Encoder.FEATURES).get(Encoder.FEATURES);
+        assertEquals(16, fromDl4j.size(1), "4 x filters features, no projection head");
+        assertTrue(fromDl4j.sub(fromSameDiff).amaxNumber().doubleValue() < 1e-5, "the two exports are the same encoder");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dl4j", "samediff"})
+    void resumingFromTheCheckpointGivesTheUninterruptedResult(String front) throws Exception {
+        Path whole = dir.resolve("whole");
+        Path resumed = dir.resolve("resumed");
+        assertEquals(0, run(whole, "--front", front, "--epochs", "2"));
+        assertEquals(0, run(resumed, "--front", front, "--epochs", "2", "--stop-after-epochs", "1"));
+        assertEquals(6, losses(resumed).length);
+        assertTrue(Files.notExists(resumed.resolve("encoder.zip")), "an interrupted run exports nothing");
+        assertEquals(0, run(resumed, "--front", front, "--epochs", "2", "--resume"));
+
+        double[] expected = losses(whole);
+        double[] actual = losses(resumed);
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * Math.abs(expected[i]), "loss of step " + (i + 1));
+        }
+        INDArray a = ModelSerializer.restoreMultiLayerNetwork(whole.resolve("encoder.zip").toFile(), false).params();
+        INDArray b = ModelSerializer.restoreMultiLayerNetwork(resumed.resolve("encoder.zip").toFile(), false).params();
+        assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-5, "same trained encoder");
+    }
+
+    @Test
+    void badSettingsEndWithAClearMessage() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = ExamplesCli.commandLine().setErr(new PrintWriter(err));
+        assertEquals(2, run(cli, dir, "--loss", "infonce", "--front", "dl4j"));
+        assertTrue(err.toString().contains("--loss infonce needs --front samediff"), err.toString());
+        assertEquals(2, run(cli, dir, "--front", "pytorch"));
+        assertTrue(err.toString().contains("--front must be dl4j or samediff; got pytorch"), err.toString());
+        assertEquals(2, run(cli, dir, "--resume"));
+        assertTrue(err.toString().contains("no checkpoint"), err.toString());
+    }
+}
