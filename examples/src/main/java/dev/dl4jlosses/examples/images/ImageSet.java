@@ -1,8 +1,6 @@
 package dev.dl4jlosses.examples.images;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -56,13 +54,5 @@ public record ImageSet(INDArray images, INDArray labels, String[] classNames, St
     /** Images of the given rows, in that order. */
     public INDArray imagesAt(INDArray rows) {
         return images.get(rows);
-    }
-
-    public INDArray labelsAsColumn() {
-        return labels.reshape(size(), 1).castTo(DataType.FLOAT);
-    }
-
-    public static INDArray intLabels(int[] labels) {
-        return Nd4j.createFromArray(labels);
     }
 }

@@ -27,10 +27,6 @@ final class Dl4jFront implements TrainingFront {
         return new Dl4jFront(encoder, ModelSerializer.restoreMultiLayerNetwork(checkpoint.toFile(), true));
     }
 
-    MultiLayerNetwork network() {
-        return net;
-    }
-
     @Override
     public double fit(AugmentedPairs.Batch batch, LossChoice loss) {
         net.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()));

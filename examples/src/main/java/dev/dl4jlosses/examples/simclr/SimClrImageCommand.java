@@ -51,57 +51,57 @@ public final class SimClrImageCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/simclr-image", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--front", defaultValue = "dl4j", description = "Training front: dl4j (MultiLayerNetwork + "
+    @Option(names = "--front", paramLabel = "dl4j|samediff", defaultValue = "dl4j", description = "Training front: dl4j (MultiLayerNetwork + "
             + "ILossFunction) or samediff (SameDiff graph + SDContrastive node). Default: ${DEFAULT-VALUE}.")
     String front;
 
-    @Option(names = "--loss", defaultValue = "ntxent", description = "Loss: ntxent (SimCLR), supcon (supervised, class "
+    @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ntxent", description = "Loss: ntxent (SimCLR), supcon (supervised, class "
             + "labels), circle, infonce (view 1 -> view 2, symmetric; samediff only). Default: ${DEFAULT-VALUE}.")
     String loss;
 
-    @Option(names = "--epochs", description = "Training epochs (default: 6 on the embedded dataset, 1 on files: about "
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default: 6 on the embedded dataset, 1 on files: about "
             + "8 minutes on a 2-core CPU either way for MNIST-sized images).")
     Integer epochsOption;
 
     private int epochs;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Images per batch N; each batch holds 2N views (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Images per batch N; each batch holds 2N views (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--temperature", description = "Temperature tau (default: the loss's own, 0.5 for ntxent, 0.1 for supcon, 0.07 for infonce).")
+    @Option(names = "--temperature", paramLabel = "TAU", description = "Temperature tau (default: the loss's own, 0.5 for ntxent, 0.1 for supcon, 0.07 for infonce).")
     Double temperature;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "3e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--warmup-epochs", defaultValue = "1", description = "Linear warm-up, then cosine decay to 1% (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-epochs", paramLabel = "EPOCHS", defaultValue = "1", description = "Linear warm-up, then cosine decay to 1%% (default: ${DEFAULT-VALUE}).")
     double warmupEpochs;
 
-    @Option(names = "--weight-decay", defaultValue = "1e-5", description = "Decoupled weight decay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", paramLabel = "COEFF", defaultValue = "1e-5", description = "Decoupled weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--filters", defaultValue = "32", description = "Filters of the first conv layer (then 2x, 4x); features = 4x (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--filters", paramLabel = "N", defaultValue = "32", description = "Filters of the first conv layer (then 2x, 4x); features = 4x (default: ${DEFAULT-VALUE}).")
     int filters;
 
-    @Option(names = "--projection-dim", defaultValue = "64", description = "Output size of the projection head (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--projection-dim", paramLabel = "N", defaultValue = "64", description = "Output size of the projection head (default: ${DEFAULT-VALUE}).")
     int projectionDim;
 
-    @Option(names = "--train-size", description = "Use only the first N training images (default: all; embedded: 4096 generated).")
+    @Option(names = "--train-size", paramLabel = "N", description = "Use only the first N training images (default: all; embedded: 4096 generated).")
     Integer trainSize;
 
-    @Option(names = "--test-size", description = "Held-out images for the evaluation (default: all of the test split; embedded: 2000 generated).")
+    @Option(names = "--test-size", paramLabel = "N", description = "Held-out images for the evaluation (default: all of the test split; embedded: 2000 generated).")
     Integer testSize;
 
-    @Option(names = "--probe-size", defaultValue = "5000", description = "Labelled training images the linear probe and 1-NN fit on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probe-size", paramLabel = "N", defaultValue = "5000", description = "Labelled training images the linear probe and 1-NN fit on (default: ${DEFAULT-VALUE}).")
     int probeSize;
 
-    @Option(names = "--probe-epochs", defaultValue = "30", description = "Epochs of the linear probe's softmax regression (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--probe-epochs", paramLabel = "N", defaultValue = "30", description = "Epochs of the linear probe's softmax regression (default: ${DEFAULT-VALUE}).")
     int probeEpochs;
 
-    @Option(names = "--image-size", defaultValue = "28", description = "Side of the embedded dataset's images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-size", paramLabel = "PIXELS", defaultValue = "28", description = "Side of the embedded dataset's images (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation, shuffling, augmentation and data (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of initialisation, shuffling, augmentation and data (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--resume", description = "Continue from the checkpoint in --out (same settings required).")
