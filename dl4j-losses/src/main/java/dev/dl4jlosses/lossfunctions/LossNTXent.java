@@ -35,13 +35,14 @@ public final class LossNTXent extends TemperatureScaledLoss {
     }
 
     public LossNTXent(double temperature) {
-        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
     }
 
     @JsonCreator
     private LossNTXent(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(temperature, normalize, memoryBudgetBytes, blockRows);
+                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
+                       @JsonProperty("memoryQueueSize") int memoryQueueSize) {
+        super(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
     }
 
     public static Builder builder() {
@@ -60,7 +61,7 @@ public final class LossNTXent extends TemperatureScaledLoss {
 
         @Override
         public LossNTXent build() {
-            return new LossNTXent(temperature, normalize, memoryBudgetBytes, blockRows);
+            return new LossNTXent(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
         }
     }
 }

@@ -126,9 +126,9 @@ public final class SDContrastive {
             SDVariable[] detached = {AnalyticGradient.detach(sd, inputs[0]), AnalyticGradient.detach(sd, inputs[1]),
                     inputs[2] == null ? null : AnalyticGradient.detach(sd, inputs[2])};
             CrossEngine.Prepared<SDVariable> p = CrossEngine.prepare(ops, detached[0], detached[1], detached[2],
-                    idColumn(labels, type), null, null, sd.constant(Nd4j.scalar(type, 1.0 / temperature)), true);
+                    idColumn(labels, type), null, null, null, sd.constant(Nd4j.scalar(type, 1.0 / temperature)), true);
             CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
-                    PairwiseEngine.ALL_ROWS, true);
+                    PairwiseEngine.ALL_ROWS, true, false);
             SDVariable count = validCount(forward.valid());
             SDVariable value = forward.rowLoss().sum().div(count);
             SDVariable gradQueries = forward.gradRows().div(count);
@@ -136,7 +136,7 @@ public final class SDContrastive {
             SDVariable gradKeys = null;
             if (symmetric) {
                 CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
-                        PairwiseEngine.ALL_ROWS, true);
+                        PairwiseEngine.ALL_ROWS, true, false);
                 SDVariable backCount = validCount(backward.valid());
                 value = value.add(backward.rowLoss().sum().div(backCount)).mul(0.5);
                 gradQueries = gradQueries.add(backward.gradOther().div(backCount)).mul(0.5);
@@ -161,7 +161,7 @@ public final class SDContrastive {
             SDVariable z = embeddings.castTo(type);
             SDVariable zDetached = AnalyticGradient.detach(sd, z);
             PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, zDetached, idColumn(labels, type), null,
-                    sd.constant(Nd4j.scalar(type, scale)), normalize);
+                    sd.constant(Nd4j.scalar(type, scale)), normalize, null, null, null);
             PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, null, p, 0, PairwiseEngine.ALL_ROWS, true, false);
             SDVariable count = validCount(b.valid());
             SDVariable value = b.rowLoss().sum().div(count);
