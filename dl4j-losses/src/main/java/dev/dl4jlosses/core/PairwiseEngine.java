@@ -11,7 +11,8 @@ import java.util.List;
  * {@code s · G_R u} to the gradient of rows {@code R} and {@code s · G_Rᵀ u_R} to the gradient of all rows.
  *
  * <p>Optional extra negatives {@code [M, d]} (a memory queue of past embeddings) join the candidates,
- * {@code c = [u ; n]}: they are negatives of every anchor with another id, never positives, and receive no gradient.
+ * {@code c = [u ; n]} and {@code L_R = s · u_R cᵀ}: they are negatives of every anchor with another id, never
+ * positives, and receive no gradient (the rows of {@code G_Rᵀ u_R} that belong to them are dropped).
  */
 public final class PairwiseEngine {
 
@@ -24,8 +25,7 @@ public final class PairwiseEngine {
      * @param candidates       {@code [B+M, d]} the units followed by the extra negatives' units ({@code units} without)
      * @param candidateInBatch {@code [1, B+M]} 1 for the batch's rows, 0 for extra negatives (null without)
      */
-    public record Prepared<T>(RowNormalization.Normalized<T> normalized, T units, T scaledUnits, T scale,
-                              T ids, T idsRow, T keep, T keepRow,
+    public record Prepared<T>(RowNormalization.Normalized<T> normalized, T units, T scaledUnits, T scale, T ids, T keep,
                               T candidates, T scaledCandidates, T candidateIdsRow, T candidateKeepRow, T candidateInBatch) {
     }
 
@@ -59,17 +59,15 @@ public final class PairwiseEngine {
         T idsRow = o.columnToRow(ids);
         T keepRow = keep == null ? null : o.columnToRow(keep);
         if (negatives == null) {
-            return new Prepared<>(normalized, units, scaledUnits, scale, ids, idsRow, keep, keepRow,
-                    units, scaledUnits, idsRow, keepRow, null);
+            return new Prepared<>(normalized, units, scaledUnits, scale, ids, keep, units, scaledUnits, idsRow, keepRow, null);
         }
         T negativeUnits = normalize ? RowNormalization.normalize(o, negatives).unit() : negatives;
         T candidates = o.concatRows(List.of(units, negativeUnits));
         T batchOnesRow = o.onesLike(idsRow);
         T negativeIdsRow = o.columnToRow(negativeIds);
         T negativeKeepRow = negativeKeep == null ? o.onesLike(negativeIdsRow) : o.columnToRow(negativeKeep);
-        return new Prepared<>(normalized, units, scaledUnits, scale, ids, idsRow, keep, keepRow,
-                candidates, o.mul(candidates, scale), o.concatColumns(idsRow, negativeIdsRow),
-                o.concatColumns(keepRow == null ? batchOnesRow : keepRow, negativeKeepRow),
+        return new Prepared<>(normalized, units, scaledUnits, scale, ids, keep, candidates, o.mul(candidates, scale),
+                o.concatColumns(idsRow, negativeIdsRow), o.concatColumns(keepRow == null ? batchOnesRow : keepRow, negativeKeepRow),
                 o.concatColumns(batchOnesRow, o.zerosLike(negativeIdsRow)));
     }
 

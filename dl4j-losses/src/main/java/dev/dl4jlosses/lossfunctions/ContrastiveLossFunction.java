@@ -56,7 +56,25 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
      */
     protected abstract Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient);
 
-    /** The loss's memory of past keys, or null (the default) for losses without one. */
+    /**
+     * The loss's memory of past keys (configured with the builder's {@code memoryQueue(size)}), or null.
+     *
+     * <p>The loss fills it itself: each gradient computation is a training step, which first enqueues the keys staged
+     * by the previous step and then stages its own batch's (detached copies, with their ids), so no listener is needed
+     * and {@code net.fit} is all it takes; scores computed outside training ({@code net.score(data)}) leave it as is.
+     * DL4J's JSON configuration holds the queue's size, not its contents: save those next to the model and restore
+     * them after loading it (the loss in the loaded configuration starts with an empty queue of the same size):
+     * <pre>{@code
+     * ModelSerializer.writeModel(net, file, true);
+     * ModelSerializer.addObjectToFile(file, "memoryQueue", loss.getMemoryQueue());
+     * // later
+     * MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+     * ContrastiveLossFunction restoredLoss = (ContrastiveLossFunction) ((OutputLayer) restored.getLayerWiseConfigurations()
+     *         .getConf(restored.getnLayers() - 1).getLayer()).getLossFn();
+     * restoredLoss.getMemoryQueue().restore(ModelSerializer.getObjectFromFile(file, "memoryQueue"));
+     * }</pre>
+     * The queue belongs to this loss object, so networks built from one configuration object (or cloned) share it.
+     */
     public MemoryQueue getMemoryQueue() {
         return null;
     }

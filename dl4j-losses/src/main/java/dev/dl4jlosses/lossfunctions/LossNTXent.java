@@ -24,6 +24,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * // features: [2N, 784] = views 1 and 2 of N images; labels: [2N, 1] = image ids 0..N-1, twice
  * net.fit(new DataSet(features, ids));
  * }</pre>
+ *
+ * <p>Cross-batch memory: {@code LossNTXent.builder().temperature(0.1).memoryQueue(4096).build()} keeps the embeddings
+ * and ids of the last 4096 training rows as extra negatives of every anchor with another id (see
+ * {@link ContrastiveLossFunction#getMemoryQueue()} for when it is filled and how to save it with the model).
  */
 public final class LossNTXent extends TemperatureScaledLoss {
 
