@@ -17,7 +17,11 @@ import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.CrossEvaluator;
 import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -129,6 +133,28 @@ class MemoryQueueLossTest {
         loss.computeGradient(Random.twoViewIds(3), z, IDENTITY, mask);
         assertClose(Nd4j.createFromArray(0.0, 2, 0, 1).reshape(4, 1), loss.getMemoryQueue().entries().ids(), 0, 0, "kept ids");
         assertClose(Nd4j.pullRows(z, 1, new int[] {0, 2, 3, 4}), loss.getMemoryQueue().entries().keys(), 0, 0, "kept rows");
+    }
+
+    @Test
+    void dl4jGradientCheckWithAFilledQueue() {
+        LossNTXent loss = LossNTXent.builder().temperature(0.5).memoryQueue(6).build();
+        loss.getMemoryQueue().enqueue(Random.gaussian(21, DataType.DOUBLE, 6, 4), Nd4j.createFromArray(0.0, 1, 5, 6, 7, 8).reshape(6, 1));
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.DOUBLE).updater(new NoOp())
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new DenseLayer.Builder().nIn(5).nOut(6).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(loss).nIn(6).nOut(4).activation(Activation.IDENTITY).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray input = Random.gaussian(22, DataType.DOUBLE, 8, 5);
+        assertTrue(DoublePrecision.check(() -> GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(input)
+                .labels(Random.twoViewIds(4)))), "gradient check with queued negatives");
+    }
+
+    @Test
+    void badConfiguration() {
+        assertThrows(IllegalArgumentException.class, () -> LossNTXent.builder().memoryQueue(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> LossInfoNCE.builder().memoryQueue(-5).build());
     }
 
     static Stream<Supplier<ContrastiveLossFunction>> queuedLosses() {
