@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -75,6 +76,7 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
      * }</pre>
      * The queue belongs to this loss object, so networks built from one configuration object (or cloned) share it.
      */
+    @JsonIgnore
     public MemoryQueue getMemoryQueue() {
         return null;
     }
