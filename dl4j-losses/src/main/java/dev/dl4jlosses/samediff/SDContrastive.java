@@ -143,8 +143,8 @@ public final class SDContrastive {
      *
      * @param labels ids of the pairs ({@code [N]}), required
      */
-    public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDMemoryQueue queue, SDVariable labels,
-                              LogitScale scale, boolean symmetric) {
+    public SDVariable infoNceWithQueue(String name, SDVariable queries, SDVariable keys, SDMemoryQueue queue,
+                                       SDVariable labels, LogitScale scale, boolean symmetric) {
         if (queue == null || labels == null) {
             throw new IllegalArgumentException("infoNce with a memory queue needs the queue and the pairs' ids (labels); got "
                     + (queue == null ? "no queue" : "no labels"));

@@ -24,8 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code <name>/ids} {@code [capacity, 1]}, {@code <name>/filled} {@code [capacity, 1]} and {@code <name>/next}, so
  * the optimizer never updates it, autodiff gives it no gradient, and {@code sd.save} / {@code SameDiff.load} keep it.
  *
- * <p>A loss node given the queue (for example {@link SDContrastive#infoNce(String, SDVariable, SDVariable,
- * SDMemoryQueue, SDVariable, LogitScale, boolean)}) uses the filled slots as extra negatives and names the detached
+ * <p>A loss node given the queue ({@link SDContrastive#infoNceWithQueue} or {@link SDContrastive#ntXent(String,
+ * SDVariable, SDVariable, LogitScale, boolean, SDMemoryQueue)}) uses the filled slots as extra negatives and names the detached
  * keys and ids of its batch {@code <name>/incoming_keys} and {@code <name>/incoming_ids}. The listener of
  * {@link #enqueueAfterEachStep()} catches those during each {@code sd.fit} step and writes them into the constants
  * when the step is done (inference does not enqueue). Listeners are not saved with a graph: after
@@ -33,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>{@code
  * SDMemoryQueue queue = SDMemoryQueue.create(sd, "queue", 4096, 128, DataType.FLOAT);
- * SDVariable loss = new SDContrastive(sd).infoNce("loss", q, k, queue, ids, LogitScale.fixed(0.07), false);
+ * SDVariable loss = new SDContrastive(sd).infoNceWithQueue("loss", q, k, queue, ids, LogitScale.fixed(0.07), false);
  * sd.addListeners(queue.enqueueAfterEachStep());
  * sd.fit(iterator, epochs);
  * sd.save(file, true);

@@ -19,6 +19,7 @@ import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
+import dev.dl4jlosses.testing.ReferenceCase;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.learning.config.NoOp;
@@ -72,6 +73,28 @@ class MemoryQueueLossTest {
         INDArray weights = Nd4j.ones(DataType.DOUBLE, 6, 6).muli(2).subi(Nd4j.eye(6));
         INDArray closedForm = Transforms.log(Transforms.exp(expected).muli(weights).sum(true, 1)).subi(positive);
         assertClose(closedForm, rowLoss, 1e-12, 1e-12, "closed form with doubled negatives");
+    }
+
+    @Test
+    void infoNceWithAQueueAgainstPyTorch() {
+        ReferenceCase c = ReferenceCase.load("moco_queue_t007");
+        LossInfoNCE loss = LossInfoNCE.builder().temperature(c.number("temperature")).memoryQueue(7).build();
+        loss.getMemoryQueue().enqueue(c.array("queue"), c.array("queueIds"));
+        INDArray pairs = Nd4j.concat(1, c.array("queries"), c.array("keys"));
+        assertClose(c.array("rowLoss"), loss.computeScoreArray(c.array("labels"), pairs, IDENTITY, null), 1e-9, 1e-9, "row losses");
+        assertClose(Nd4j.concat(1, c.array("grad_queries"), c.array("grad_keys")),
+                loss.computeGradient(c.array("labels"), pairs, IDENTITY, null), 1e-9, 1e-9, "gradient");
+    }
+
+    @Test
+    void ntXentWithAQueueAgainstPyTorch() {
+        ReferenceCase c = ReferenceCase.load("ntxent_queue_t05");
+        LossNTXent loss = LossNTXent.builder().temperature(c.number("temperature")).memoryQueue(6).build();
+        loss.getMemoryQueue().enqueue(c.array("queue"), c.array("queueIds"));
+        assertClose(c.array("rowLoss"), loss.computeScoreArray(c.array("labels"), c.array("embeddings"), IDENTITY, null),
+                1e-9, 1e-9, "row losses");
+        assertClose(c.array("grad_embeddings"), loss.computeGradient(c.array("labels"), c.array("embeddings"), IDENTITY, null),
+                1e-9, 1e-9, "gradient");
     }
 
     @Test

@@ -14,10 +14,12 @@ import java.util.stream.Stream;
 
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
+import dev.dl4jlosses.testing.ReferenceCase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -101,6 +103,22 @@ class LogitScaleTest {
             assertClose(fixedLoss.eval().getDouble(0), loss.eval().getDouble(0), 1e-10, 1e-12, c + ": clamped at " + max);
             assertEquals(0.0, sd.calculateGradients(null, "t").get("t").getDouble(0), c + ": no gradient while clamped");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"clip_logit_scale_t007", "clip_logit_scale_clamped"})
+    void clipAgainstPyTorch(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        SameDiff sd = SameDiff.create();
+        SDVariable t = sd.var("t", Nd4j.scalar(c.number("logScale")));
+        new SDContrastive(sd).infoNce("loss", sd.var("q", c.array("queries")), sd.var("k", c.array("keys")), null, null,
+                LogitScale.learnable(t, c.number("maxScale")), true);
+        assertClose(c.number("meanLoss"), sd.output(Map.of(), "loss").get("loss").getDouble(0), 1e-9, 1e-9, name + " loss");
+        Map<String, INDArray> g = sd.calculateGradients(null, "t", "q", "k");
+        double pairs = 6;
+        assertClose(c.number("grad_logScale") / pairs, g.get("t").getDouble(0), 1e-9, 1e-12, name + " ∂L/∂log-scale");
+        assertClose(c.array("grad_queries").div(pairs), g.get("q"), 1e-9, 1e-9, name + " query gradient");
+        assertClose(c.array("grad_keys").div(pairs), g.get("k"), 1e-9, 1e-9, name + " key gradient");
     }
 
     @Test

@@ -48,7 +48,7 @@ class SDMemoryQueueTest {
         SameDiff sd = SameDiff.create();
         SDMemoryQueue queue = SDMemoryQueue.create(sd, "queue", 8, 4, DataType.DOUBLE);
         queue.contents().enqueue(queued, queuedIds);       // 5 of 8 slots filled
-        new SDContrastive(sd).infoNce("loss", sd.var("q", q), sd.var("k", k), queue, sd.constant(ids.reshape(6)),
+        new SDContrastive(sd).infoNceWithQueue("loss", sd.var("q", q), sd.var("k", k), queue, sd.constant(ids.reshape(6)),
                 LogitScale.fixed(0.2), true);
 
         LossInfoNCE dl4j = LossInfoNCE.builder().temperature(0.2).symmetric(true).memoryQueue(8).build();
@@ -130,7 +130,7 @@ class SDMemoryQueueTest {
         assertThrows(IllegalArgumentException.class, () -> SDMemoryQueue.create(sd, "queue", 4, 3, DataType.FLOAT));
         assertThrows(IllegalArgumentException.class, () -> SDMemoryQueue.get(sd, "other"));
         assertThrows(IllegalArgumentException.class, () -> c.ntXent("a", z, sd.constant(Nd4j.arange(6)), LogitScale.fixed(0.5), true, queue));
-        assertThrows(IllegalArgumentException.class, () -> c.infoNce("b", sd.var("q", DataType.FLOAT, 6, 3),
+        assertThrows(IllegalArgumentException.class, () -> c.infoNceWithQueue("b", sd.var("q", DataType.FLOAT, 6, 3),
                 sd.var("k", DataType.FLOAT, 6, 3), queue, null, LogitScale.fixed(0.1), false));
         assertThrows(IllegalArgumentException.class, () -> SDMemoryQueue.create(sd, "q2", 4, 3, DataType.HALF));
     }
@@ -144,7 +144,7 @@ class SDMemoryQueueTest {
         SDVariable wk = sd.var("wk", Random.gaussian(32, DataType.FLOAT, 6, 4).muli(0.5));
         SDMemoryQueue queue = SDMemoryQueue.create(sd, "queue", capacity, 4, DataType.FLOAT);
         SDVariable keys = sd.math.tanh(x.mmul(wk)).rename("keys");
-        new SDContrastive(sd).infoNce("loss", sd.math.tanh(x.mmul(wq)), keys, queue, ids, LogitScale.fixed(0.2), false);
+        new SDContrastive(sd).infoNceWithQueue("loss", sd.math.tanh(x.mmul(wq)), keys, queue, ids, LogitScale.fixed(0.2), false);
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-2)).dataSetFeatureMapping("x")
                 .dataSetLabelMapping("ids").build());
         sd.addListeners(queue.enqueueAfterEachStep());
