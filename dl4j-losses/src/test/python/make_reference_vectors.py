@@ -105,6 +105,44 @@ def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize
     return rows
 
 
+def moco_rows(q, k, queue, ids, queue_ids, tau):
+    """InfoNCE with a memory queue (MoCo): query i against its key, the other keys and the queued keys, leaving out
+    keys and queue entries with its id; the queue is a constant."""
+    s_qk, s_qm = sims(q, k), sims(q, queue)
+    rows = []
+    for i in range(q.shape[0]):
+        logits = [s_qk[i, i] / tau]
+        logits += [s_qk[i, j] / tau for j in range(q.shape[0]) if j != i and ids[j] != ids[i]]
+        logits += [s_qm[i, m] / tau for m in range(len(queue_ids)) if queue_ids[m] != ids[i]]
+        logits = torch.stack(logits)
+        rows.append(-(logits[0] - torch.logsumexp(logits, 0)))
+    return rows
+
+
+def ntxent_queue_rows(z, y, queue, queue_ids, tau):
+    """NT-Xent with a memory queue (cross-batch memory): queued entries with another id are extra negatives."""
+    s, s_m = sims(z, z), sims(z, queue)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = [torch.exp(s[i, n] / tau) for n in range(len(y)) if y[n] != y[i]]
+        neg += [torch.exp(s_m[i, m] / tau) for m in range(len(queue_ids)) if queue_ids[m] != y[i]]
+        terms = [-torch.log(torch.exp(s[i, p] / tau) / (torch.exp(s[i, p] / tau) + sum(neg))) for p in pos]
+        rows.append(sum(terms) / len(pos))
+    return rows
+
+
+def clip_rows(a, b, log_scale, max_scale):
+    """CLIP's symmetric loss with a learnable logit scale: s = min(exp(t), max_scale), logits s · cos(a_i, b_j)."""
+    logits = torch.clamp(torch.exp(log_scale), max=max_scale) * sims(a, b)
+    rows = []
+    for i in range(a.shape[0]):
+        image = -(logits[i, i] - torch.logsumexp(logits[i, :], 0))
+        text = -(logits[i, i] - torch.logsumexp(logits[:, i], 0))
+        rows.append((image + text) / 2)
+    return rows
+
+
 def save(name, inputs, rows, valid, params):
     total = sum(rows)
     grads = torch.autograd.grad(total, [v for v in inputs.values()], allow_unused=True)
@@ -167,6 +205,26 @@ def main():
             params["labels"] = ids
         rows = infonce_rows(q, k, tau, negatives, ids if with_ids else None, symmetric)
         save(name, inputs, rows, [1] * 6, params)
+
+    # memory queues and the learnable temperature: a generator of their own, so the cases above stay as they were
+    g = torch.Generator().manual_seed(20261123)
+    q = torch.randn(6, 5, generator=g).requires_grad_()
+    k = torch.randn(6, 5, generator=g).requires_grad_()
+    queue = torch.randn(7, 5, generator=g)
+    queue_ids = [0, 3, 7, 8, 9, 10, 11]                 # 0 and 3 are ids of the batch: not their negatives
+    save("moco_queue_t007", {"queries": q, "keys": k}, moco_rows(q, k, queue, ids, queue_ids, 0.07), [1] * 6,
+         {"temperature": 0.07, "labels": ids, "queue": queue.tolist(), "queueIds": queue_ids})
+    z = torch.randn(8, 5, generator=g).requires_grad_()
+    queue = torch.randn(6, 5, generator=g)
+    queue_ids = [1, 2, 5, 6, 7, 1]
+    save("ntxent_queue_t05", {"embeddings": z}, ntxent_queue_rows(z, simclr, queue, queue_ids, 0.5), [1] * 8,
+         {"temperature": 0.5, "labels": simclr, "queue": queue.tolist(), "queueIds": queue_ids})
+    for name, tau, max_scale in [("clip_logit_scale_t007", 0.07, 100.0), ("clip_logit_scale_clamped", 0.005, 100.0)]:
+        a = torch.randn(6, 5, generator=g).requires_grad_()
+        b = torch.randn(6, 5, generator=g).requires_grad_()
+        t = torch.tensor(math.log(1 / tau)).requires_grad_()
+        save(name, {"queries": a, "keys": b, "logScale": t}, clip_rows(a, b, t, max_scale), [1] * 6,
+             {"maxScale": max_scale})
 
 
 if __name__ == "__main__":

@@ -26,11 +26,14 @@ public final class CrossEngine {
                               RowNormalization.Normalized<T> negativeNorm,
                               T queries, T keys, T negatives, T candidates, T scaledQueries, T scaledKeys, T scaledCandidates,
                               T ids, T idsRow, T candidateIdsRow, T candidateIsKey, T keep, T keepRow,
-                              T candidateKeepRow) {
+                              T candidateKeepRow, T scale) {
     }
 
-    /** A block's share: {@code gradRows} for the anchors' own rows, {@code gradOther} for the other side. */
-    public record Block<T>(T rowLoss, T valid, T gradRows, T gradOther) {
+    /**
+     * A block's share: {@code gradRows} for the anchors' own rows, {@code gradOther} for the other side, and
+     * {@code gradScale}, the scalar {@code ∂ℓ/∂s}, or null when not asked for.
+     */
+    public record Block<T>(T rowLoss, T valid, T gradRows, T gradOther, T gradScale) {
     }
 
     private CrossEngine() {
@@ -40,10 +43,11 @@ public final class CrossEngine {
      * @param negatives   {@code [M, d]} or null
      * @param ids         {@code [N, 1]} ids of query/key pairs, or null (then only a query's own key is excluded)
      * @param negativeIds {@code [M, 1]} ids of the negatives, or null
+     * @param negativeKeep {@code [M, 1]} 0/1, which negatives take part (e.g. the filled slots of a queue), or null
      * @param keep        {@code [N, 1]} example mask of the pairs, or null
      */
     public static <T> Prepared<T> prepare(TensorOps<T> o, T queries, T keys, T negatives, T ids, T negativeIds,
-                                          T keep, T scale, boolean normalize) {
+                                          T negativeKeep, T keep, T scale, boolean normalize) {
         RowNormalization.Normalized<T> qn = normalize ? RowNormalization.normalize(o, queries) : null;
         RowNormalization.Normalized<T> kn = normalize ? RowNormalization.normalize(o, keys) : null;
         RowNormalization.Normalized<T> nn = normalize && negatives != null ? RowNormalization.normalize(o, negatives) : null;
@@ -61,15 +65,19 @@ public final class CrossEngine {
             candidateIsKey = negativeIds == null ? o.concatColumns(o.onesLike(idsRow), negativeZerosRow) : null;
         }
         T keepRow = keep == null ? null : o.columnToRow(keep);
-        T candidateKeepRow = keepRow == null || n == null ? keepRow : o.concatColumns(keepRow, o.onesLike(negativeZerosRow));
+        T candidateKeepRow = keepRow;
+        if (n != null && (keepRow != null || negativeKeep != null)) {
+            candidateKeepRow = o.concatColumns(keepRow == null ? o.onesLike(o.columnToRow(o.rowSum(k))) : keepRow,
+                    negativeKeep == null ? o.onesLike(negativeZerosRow) : o.columnToRow(negativeKeep));
+        }
         T scaledQueries = o.mul(q, scale);
         return new Prepared<>(qn, kn, nn, q, k, n, candidates, scaledQueries, o.mul(k, scale), o.mul(candidates, scale),
-                ids, idsRow, candidateIdsRow, candidateIsKey, keep, keepRow, candidateKeepRow);
+                ids, idsRow, candidateIdsRow, candidateIsKey, keep, keepRow, candidateKeepRow, scale);
     }
 
     /** Queries {@code [from, to)} against all keys and negatives. */
     public static <T> Block<T> queryBlock(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p,
-                                          long from, long to, boolean withGradient) {
+                                          long from, long to, boolean withGradient, boolean withScaleGradient) {
         T scaledRows = o.rows(p.scaledQueries(), from, to);
         T logits = o.mmul(scaledRows, p.candidates(), false, true);
         T same = null;
@@ -80,30 +88,32 @@ public final class CrossEngine {
             }
         }
         return evaluate(o, kernel, p, logits, from, to, same, p.candidateKeepRow(), scaledRows,
-                p.scaledCandidates(), withGradient);
+                p.scaledCandidates(), withGradient, withScaleGradient);
     }
 
     /** Keys {@code [from, to)} against all queries (the second direction of a symmetric loss). */
     public static <T> Block<T> keyBlock(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p,
-                                        long from, long to, boolean withGradient) {
+                                        long from, long to, boolean withGradient, boolean withScaleGradient) {
         T scaledRows = o.rows(p.scaledKeys(), from, to);
         T logits = o.mmul(scaledRows, p.queries(), false, true);
         T same = p.ids() == null ? null : o.equal(o.rows(p.ids(), from, to), p.idsRow());
-        return evaluate(o, kernel, p, logits, from, to, same, p.keepRow(), scaledRows, p.scaledQueries(), withGradient);
+        return evaluate(o, kernel, p, logits, from, to, same, p.keepRow(), scaledRows, p.scaledQueries(), withGradient,
+                withScaleGradient);
     }
 
     private static <T> Block<T> evaluate(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p, T logits,
                                          long from, long to, T same, T columnKeep, T scaledRows, T scaledColumns,
-                                         boolean withGradient) {
+                                         boolean withGradient, boolean withScaleGradient) {
         PairMasks<T> masks = PairMasks.ownKeyAsPositive(o, o.diagonalMask(logits, from), same)
                 .keepOnly(o, p.keep() == null ? null : o.rows(p.keep(), from, to), columnKeep);
         BlockTerms<T> terms = kernel.terms(o, logits, masks.positives(), masks.negatives(), withGradient);
         if (!withGradient) {
-            return new Block<>(terms.rowLoss(), terms.valid(), null, null);
+            return new Block<>(terms.rowLoss(), terms.valid(), null, null, null);
         }
         T grad = terms.gradLogits();
+        T gradScale = withScaleGradient ? o.div(o.sum(o.mul(grad, logits)), p.scale()) : null;
         return new Block<>(terms.rowLoss(), terms.valid(), o.mmul(grad, scaledColumns, false, false),
-                o.mmul(grad, scaledRows, true, false));
+                o.mmul(grad, scaledRows, true, false), gradScale);
     }
 
     /**

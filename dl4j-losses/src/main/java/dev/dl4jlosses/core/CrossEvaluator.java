@@ -80,7 +80,7 @@ public final class CrossEvaluator {
             CrossEngine.Prepared<INDArray> p = CrossEngine.prepare(o, ComputePrecision.cast(queries, type),
                     ComputePrecision.cast(keys, type), ComputePrecision.cast(negatives, type),
                     ComputePrecision.cast(idColumn, type), ComputePrecision.cast(negativeIdColumn, type),
-                    ComputePrecision.cast(keepColumn, type), Nd4j.scalar(type, scale), normalize);
+                    null, ComputePrecision.cast(keepColumn, type), Nd4j.scalar(type, scale), normalize);
             INDArray gradQueryUnits = withGradient ? Nd4j.zeros(type, queries.shape()) : null;
             INDArray gradCandidateUnits = withGradient ? Nd4j.zeros(type, candidates, queries.columns()) : null;
             INDArray gradKeyUnits = withGradient && symmetric ? Nd4j.zeros(type, keys.shape()) : null;
@@ -89,7 +89,7 @@ public final class CrossEvaluator {
             for (long from = 0; from < n; from += blockRows) {
                 long to = Math.min(n, from + blockRows);
                 try (MemoryWorkspace ignoredToo = ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
-                    CrossEngine.Block<INDArray> b = CrossEngine.queryBlock(o, kernel, p, from, to, withGradient);
+                    CrossEngine.Block<INDArray> b = CrossEngine.queryBlock(o, kernel, p, from, to, withGradient, false);
                     rows(rowLoss, from, to).assign(b.rowLoss().mul(directionWeight));
                     rows(valid, from, to).assign(b.valid());
                     if (withGradient) {
@@ -103,7 +103,7 @@ public final class CrossEvaluator {
                 for (long from = 0; from < n; from += keyBlockRows) {
                     long to = Math.min(n, from + keyBlockRows);
                     try (MemoryWorkspace ignoredToo = ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
-                        CrossEngine.Block<INDArray> b = CrossEngine.keyBlock(o, kernel, p, from, to, withGradient);
+                        CrossEngine.Block<INDArray> b = CrossEngine.keyBlock(o, kernel, p, from, to, withGradient, false);
                         rows(rowLoss, from, to).addi(b.rowLoss().mul(directionWeight));
                         if (withGradient) {
                             rows(gradKeyUnits, from, to).addi(b.gradRows().muli(directionWeight));

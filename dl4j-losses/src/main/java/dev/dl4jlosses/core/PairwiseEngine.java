@@ -1,5 +1,7 @@
 package dev.dl4jlosses.core;
 
+import java.util.List;
+
 /**
  * Losses over one embedding matrix {@code [B, d]} whose rows are both the anchors and the candidates (NT-Xent,
  * SupCon, circle, ...), evaluated one block of anchor rows at a time so a front can bound its memory.
@@ -7,15 +9,24 @@ package dev.dl4jlosses.core;
  * <p>With {@code u} the (optionally normalised) rows and {@code s} the logit scale (1/τ), the logits of block
  * {@code R} are {@code L_R = s · u_R uᵀ}. Given {@code G_R = ∂ℓ/∂L_R} from the kernel, the block contributes
  * {@code s · G_R u} to the gradient of rows {@code R} and {@code s · G_Rᵀ u_R} to the gradient of all rows.
+ *
+ * <p>Optional extra negatives {@code [M, d]} (a memory queue of past embeddings) join the candidates,
+ * {@code c = [u ; n]} and {@code L_R = s · u_R cᵀ}: they are negatives of every anchor with another id, never
+ * positives, and receive no gradient (the rows of {@code G_Rᵀ u_R} that belong to them are dropped).
  */
 public final class PairwiseEngine {
 
     /** Upper bound of a block that means "all rows". */
     public static final long ALL_ROWS = Long.MAX_VALUE;
 
-    /** What all blocks of a batch share. */
-    public record Prepared<T>(RowNormalization.Normalized<T> normalized, T units, T scaledUnits, T scale,
-                              T ids, T idsRow, T keep, T keepRow) {
+    /**
+     * What all blocks of a batch share.
+     *
+     * @param candidates       {@code [B+M, d]} the units followed by the extra negatives' units ({@code units} without)
+     * @param candidateInBatch {@code [1, B+M]} 1 for the batch's rows, 0 for extra negatives (null without)
+     */
+    public record Prepared<T>(RowNormalization.Normalized<T> normalized, T units, T scaledUnits, T scale, T ids, T keep,
+                              T candidates, T scaledCandidates, T candidateIdsRow, T candidateKeepRow, T candidateInBatch) {
     }
 
     /**
@@ -36,20 +47,39 @@ public final class PairwiseEngine {
      * @param ids        {@code [B, 1]} label ids
      * @param keep       {@code [B, 1]} 0/1 example mask, or null
      * @param scale      scalar logit scale
+     * @param negatives    {@code [M, d]} extra negatives, or null
+     * @param negativeIds  {@code [M, 1]} their ids (required with negatives): those with an anchor's id are not its negatives
+     * @param negativeKeep {@code [M, 1]} 0/1, which extra negatives take part (e.g. the filled slots of a queue), or null
      */
-    public static <T> Prepared<T> prepare(TensorOps<T> o, T embeddings, T ids, T keep, T scale, boolean normalize) {
+    public static <T> Prepared<T> prepare(TensorOps<T> o, T embeddings, T ids, T keep, T scale, boolean normalize,
+                                          T negatives, T negativeIds, T negativeKeep) {
         RowNormalization.Normalized<T> normalized = normalize ? RowNormalization.normalize(o, embeddings) : null;
         T units = normalize ? normalized.unit() : embeddings;
-        return new Prepared<>(normalized, units, o.mul(units, scale), scale, ids, o.columnToRow(ids),
-                keep, keep == null ? null : o.columnToRow(keep));
+        T scaledUnits = o.mul(units, scale);
+        T idsRow = o.columnToRow(ids);
+        T keepRow = keep == null ? null : o.columnToRow(keep);
+        if (negatives == null) {
+            return new Prepared<>(normalized, units, scaledUnits, scale, ids, keep, units, scaledUnits, idsRow, keepRow, null);
+        }
+        T negativeUnits = normalize ? RowNormalization.normalize(o, negatives).unit() : negatives;
+        T candidates = o.concatRows(List.of(units, negativeUnits));
+        T batchOnesRow = o.onesLike(idsRow);
+        T negativeIdsRow = o.columnToRow(negativeIds);
+        T negativeKeepRow = negativeKeep == null ? o.onesLike(negativeIdsRow) : o.columnToRow(negativeKeep);
+        return new Prepared<>(normalized, units, scaledUnits, scale, ids, keep, candidates, o.mul(candidates, scale),
+                o.concatColumns(idsRow, negativeIdsRow), o.concatColumns(keepRow == null ? batchOnesRow : keepRow, negativeKeepRow),
+                o.concatColumns(batchOnesRow, o.zerosLike(negativeIdsRow)));
     }
 
     public static <T> Block<T> block(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
                                      Prepared<T> p, long from, long to, boolean withGradient, boolean withScaleGradient) {
         T scaledRows = o.rows(p.scaledUnits(), from, to);
-        T logits = o.mmul(scaledRows, p.units(), false, true);
-        PairMasks<T> masks = PairMasks.fromIds(o, o.rows(p.ids(), from, to), p.idsRow(), o.diagonalMask(logits, from),
-                p.keep() == null ? null : o.rows(p.keep(), from, to), p.keepRow());
+        T logits = o.mmul(scaledRows, p.candidates(), false, true);
+        PairMasks<T> masks = PairMasks.fromIds(o, o.rows(p.ids(), from, to), p.candidateIdsRow(), o.diagonalMask(logits, from),
+                p.keep() == null ? null : o.rows(p.keep(), from, to), p.candidateKeepRow());
+        if (p.candidateInBatch() != null) {
+            masks = new PairMasks<>(o.mul(masks.positives(), p.candidateInBatch()), masks.negatives());
+        }
         if (selection != null) {
             masks = masks.withNegatives(selection.select(o, o.div(logits, p.scale()), masks.negatives()));
         }
@@ -59,8 +89,9 @@ public final class PairwiseEngine {
         }
         T grad = terms.gradLogits();
         T gradScale = withScaleGradient ? o.div(o.sum(o.mul(grad, logits)), p.scale()) : null;
-        return new Block<>(terms.rowLoss(), terms.valid(), o.mmul(grad, p.scaledUnits(), false, false),
-                o.mmul(grad, scaledRows, true, false), gradScale);
+        T gradCandidates = o.mmul(grad, scaledRows, true, false);
+        return new Block<>(terms.rowLoss(), terms.valid(), o.mmul(grad, p.scaledCandidates(), false, false),
+                p.candidateInBatch() == null ? gradCandidates : o.splitRows(gradCandidates, p.units()).get(0), gradScale);
     }
 
     /** From the gradient with respect to {@code units} to the gradient with respect to the embeddings. */

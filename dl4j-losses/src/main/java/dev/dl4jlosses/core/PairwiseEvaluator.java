@@ -56,25 +56,47 @@ public final class PairwiseEvaluator {
      * @param keep       0/1 example mask, one per row, or null
      */
     public Result evaluate(INDArray embeddings, INDArray ids, INDArray keep, boolean withGradient) {
+        return evaluate(embeddings, ids, keep, null, null, withGradient);
+    }
+
+    /**
+     * With extra negatives, e.g. the entries of a {@link MemoryQueue}: candidates of every anchor with another id;
+     * they receive no gradient.
+     *
+     * @param negatives   {@code [M, d]}, or null
+     * @param negativeIds one id per negative (required with negatives)
+     */
+    public Result evaluate(INDArray embeddings, INDArray ids, INDArray keep, INDArray negatives, INDArray negativeIds,
+                           boolean withGradient) {
         Checks.matrix("embeddings", embeddings);
         INDArray idColumn = Checks.perRowColumn("labels", ids, "embeddings", embeddings);
         if (idColumn == null) {
             throw new IllegalArgumentException("labels must not be null: one id per row of embeddings " + Checks.shape(embeddings));
         }
         INDArray keepColumn = Checks.perRowColumn("mask", keep, "embeddings", embeddings);
+        INDArray negativeIdColumn = null;
+        if (negatives != null) {
+            Checks.matrix("negatives", negatives);
+            Checks.sameWidth("embeddings", embeddings, "negatives", negatives);
+            negativeIdColumn = Checks.perRowColumn("negative ids", negativeIds, "negatives", negatives);
+            if (negativeIdColumn == null) {
+                throw new IllegalArgumentException("negatives " + Checks.shape(negatives) + " need their ids (one per row)");
+            }
+        }
         DataType outType = embeddings.dataType();
         DataType type = ComputePrecision.of(outType);
         long batch = embeddings.rows();
         INDArray rowLoss = Nd4j.create(outType, batch, 1);
         INDArray valid = Nd4j.create(outType, batch, 1);
         INDArray gradient = withGradient ? Nd4j.create(outType, embeddings.shape()) : null;
-        long blockRows = blocking.rowsPerBlock(batch, batch, type);
+        long blockRows = blocking.rowsPerBlock(batch, batch + (negatives == null ? 0 : negatives.rows()), type);
         NDArrayOps o = NDArrayOps.INSTANCE;
 
         try (MemoryWorkspace ignored = ScratchWorkspace.enter(ScratchWorkspace.BATCH)) {
             PairwiseEngine.Prepared<INDArray> p = PairwiseEngine.prepare(o, ComputePrecision.cast(embeddings, type),
                     ComputePrecision.cast(idColumn, type), ComputePrecision.cast(keepColumn, type),
-                    Nd4j.scalar(type, scale), normalize);
+                    Nd4j.scalar(type, scale), normalize, ComputePrecision.cast(negatives, type),
+                    ComputePrecision.cast(negativeIdColumn, type), null);
             INDArray gradUnits = withGradient ? Nd4j.zeros(type, embeddings.shape()) : null;
             for (long from = 0; from < batch; from += blockRows) {
                 long to = Math.min(batch, from + blockRows);

@@ -4,12 +4,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
+import dev.dl4jlosses.core.MemoryQueue;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -52,6 +56,35 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
      * @param exampleMask {@code [B, 1]} 0/1, or null
      */
     protected abstract Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient);
+
+    /**
+     * The loss's memory of past keys (configured with the builder's {@code memoryQueue(size)}), or null.
+     *
+     * <p>The loss fills it itself: each gradient computation is a training step, which first enqueues the keys staged
+     * by the previous step and then stages its own batch's (detached copies, with their ids), so no listener is needed
+     * and {@code net.fit} is all it takes; scores computed outside training ({@code net.score(data)}) leave it as is.
+     * DL4J's JSON configuration holds the queue's size, not its contents: save those next to the model and restore
+     * them after loading it (the loss in the loaded configuration starts with an empty queue of the same size):
+     * <pre>{@code
+     * ModelSerializer.writeModel(net, file, true);
+     * ModelSerializer.addObjectToFile(file, "memoryQueue", loss.getMemoryQueue());
+     * // later
+     * MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+     * ContrastiveLossFunction restoredLoss = (ContrastiveLossFunction) ((OutputLayer) restored.getLayerWiseConfigurations()
+     *         .getConf(restored.getnLayers() - 1).getLayer()).getLossFn();
+     * restoredLoss.getMemoryQueue().restore(ModelSerializer.getObjectFromFile(file, "memoryQueue"));
+     * }</pre>
+     * The queue belongs to this loss object, so networks built from one configuration object (or cloned) share it.
+     */
+    @JsonIgnore
+    public MemoryQueue getMemoryQueue() {
+        return null;
+    }
+
+    /** The rows of the activations {@code [B, nOut]} that a memory queue keeps: all of them unless overridden. */
+    protected INDArray keysToQueue(INDArray output) {
+        return output;
+    }
 
     protected Blocking blocking() {
         return new Blocking(memoryBudgetBytes, blockRows);
@@ -129,13 +162,37 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
     private Evaluation run(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean withGradient) {
         Checks.matrix("preOutput", preOutput);
         INDArray output = activationFn.getActivation(preOutput.dup(), true);
-        Evaluation e = evaluate(labels, output, exampleMask(mask, preOutput), withGradient);
+        INDArray keep = exampleMask(mask, preOutput);
+        MemoryQueue queue = getMemoryQueue();
+        if (queue != null && withGradient) {
+            // a gradient computation is a training step: the previous step's keys join the queue now, and this
+            // step's join at the next one, so the score DL4J computes after the gradient sees the same entries
+            queue.enqueueStaged();
+        }
+        Evaluation e = evaluate(labels, output, keep, withGradient);
+        if (queue != null && withGradient) {
+            stageKeptRows(queue, keysToQueue(output), labels, keep);
+        }
         if (e.valid().rows() > 0 && e.valid().maxNumber().doubleValue() == 0 && WARNED_NO_VALID_ANCHOR.compareAndSet(false, true)) {
             LOG.warn("{}: no row of this batch of {} is a valid anchor (each needs a positive and a negative), so loss and "
                     + "gradient are 0. Check the labels (shape {}); this is logged once.", name(), preOutput.rows(),
                     labels == null ? "null" : Checks.shape(labels));
         }
         return e;
+    }
+
+    /** Stages the detached keys of the examples the mask keeps (masked rows are padding, not negatives). */
+    private static void stageKeptRows(MemoryQueue queue, INDArray keys, INDArray labels, INDArray keep) {
+        INDArray ids = Checks.perRowColumn("labels", labels, "keys", keys);
+        if (keep == null || keep.minNumber().doubleValue() > 0) {
+            queue.stage(keys, ids);
+            return;
+        }
+        INDArray keptRows = Nd4j.where(keep.reshape(keep.length()).gt(0), null, null)[0];
+        if (keptRows.length() > 0) {
+            queue.stage(keys.get(NDArrayIndex.indices(keptRows.toLongVector()), NDArrayIndex.all()),
+                    ids.get(NDArrayIndex.indices(keptRows.toLongVector()), NDArrayIndex.all()));
+        }
     }
 
     private static double reduce(INDArray rowLoss, boolean average) {

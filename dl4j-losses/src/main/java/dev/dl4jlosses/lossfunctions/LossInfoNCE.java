@@ -5,10 +5,12 @@ import java.util.Objects;
 import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.CrossEvaluator;
+import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -20,6 +22,22 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * direction (CLIP). Labels are optional ids ({@code [N, 1]}, or null): keys with the query's id, other than its
  * own, are removed from its negatives (false-negative masking); give each pair its own id to disable this.
  * Default τ = 0.07, cosine similarity, not symmetric.
+ *
+ * <p>Memory queue (MoCo): with {@code memoryQueue(size)} the loss keeps a {@link MemoryQueue} of the keys (and ids)
+ * of the last {@code size} training pairs, which join every query's negatives, except those with the query's id (so
+ * labels are required: e.g. the index of each image in the data set). Each training step enqueues its keys, detached,
+ * when the next step begins; the queue takes part in the queries-to-keys direction only. Save its contents with the
+ * model, and restore them after loading it:
+ * <pre>{@code
+ * LossInfoNCE loss = LossInfoNCE.builder().temperature(0.07).memoryQueue(4096).build();
+ * ... net.fit(data) ...
+ * ModelSerializer.writeModel(net, file, true);
+ * ModelSerializer.addObjectToFile(file, "memoryQueue", loss.getMemoryQueue());
+ *
+ * ComputationGraph restored = ModelSerializer.restoreComputationGraph(file, true);
+ * LossInfoNCE restoredLoss = (LossInfoNCE) ((LossLayer) restored.getLayer("loss").conf().getLayer()).getLossFn();
+ * restoredLoss.getMemoryQueue().restore(ModelSerializer.getObjectFromFile(file, "memoryQueue"));
+ * }</pre>
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder()
@@ -42,6 +60,10 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     private final boolean symmetric;
     @JsonProperty("normalize")
     private final boolean normalize;
+    @JsonProperty("memoryQueueSize")
+    private final int memoryQueueSize;
+    @JsonIgnore
+    private final transient MemoryQueue memoryQueue;
 
     /** τ = 0.07, cosine similarity, queries-to-keys only. */
     public LossInfoNCE() {
@@ -49,17 +71,20 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     }
 
     public LossInfoNCE(double temperature) {
-        this(temperature, false, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(temperature, false, true, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
     }
 
     @JsonCreator
     private LossInfoNCE(@JsonProperty("temperature") double temperature, @JsonProperty("symmetric") boolean symmetric,
                         @JsonProperty("normalize") boolean normalize,
-                        @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
+                        @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
+                        @JsonProperty("memoryQueueSize") int memoryQueueSize) {
         super(memoryBudgetBytes, blockRows);
         this.temperature = Checks.positive("temperature", temperature);
         this.symmetric = symmetric;
         this.normalize = normalize;
+        this.memoryQueueSize = memoryQueueSize;
+        this.memoryQueue = memoryQueueSize == 0 ? null : new MemoryQueue(memoryQueueSize);
     }
 
     public static Builder builder() {
@@ -78,6 +103,21 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
         return normalize;
     }
 
+    public int getMemoryQueueSize() {
+        return memoryQueueSize;
+    }
+
+    @Override
+    public MemoryQueue getMemoryQueue() {
+        return memoryQueue;
+    }
+
+    /** The key half of {@code [N, 2d]}. */
+    @Override
+    protected INDArray keysToQueue(INDArray output) {
+        return output.get(NDArrayIndex.all(), NDArrayIndex.interval(output.columns() / 2, output.columns()));
+    }
+
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
         long width = output.columns();
@@ -89,8 +129,14 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
         INDArray queries = output.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
         INDArray keys = output.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width));
         INDArray ids = labels == null || labels.isEmpty() ? null : labels;
+        if (memoryQueue != null && ids == null) {
+            throw new IllegalArgumentException("LossInfoNCE with a memory queue needs labels: one id per pair [N, 1] (so that "
+                    + "queued keys with a query's id are not its negatives); got none for preOutput " + Checks.shape(output));
+        }
+        MemoryQueue.Entries queued = memoryQueue == null ? null : memoryQueue.entries();
         CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0 / temperature,
-                symmetric, blocking()).evaluate(queries, keys, null, ids, null, exampleMask, withGradient);
+                symmetric, blocking()).evaluate(queries, keys, queued == null ? null : queued.keys(), ids,
+                queued == null ? null : queued.ids(), exampleMask, withGradient);
         INDArray gradient = null;
         if (withGradient) {
             gradient = output.ulike();
@@ -103,23 +149,26 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     @Override
     public boolean equals(Object o) {
         return super.equals(o) && temperature == ((LossInfoNCE) o).temperature
-                && symmetric == ((LossInfoNCE) o).symmetric && normalize == ((LossInfoNCE) o).normalize;
+                && symmetric == ((LossInfoNCE) o).symmetric && normalize == ((LossInfoNCE) o).normalize
+                && memoryQueueSize == ((LossInfoNCE) o).memoryQueueSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, symmetric, normalize);
+        return Objects.hash(super.hashCode(), temperature, symmetric, normalize, memoryQueueSize);
     }
 
     @Override
     public String toString() {
-        return "LossInfoNCE(temperature=" + temperature + ", symmetric=" + symmetric + ", normalize=" + normalize + ")";
+        return "LossInfoNCE(temperature=" + temperature + ", symmetric=" + symmetric + ", normalize=" + normalize
+                + (memoryQueueSize > 0 ? ", memoryQueueSize=" + memoryQueueSize : "") + ")";
     }
 
     public static final class Builder extends ContrastiveLossFunction.Builder<LossInfoNCE, Builder> {
         private double temperature = DEFAULT_TEMPERATURE;
         private boolean symmetric;
         private boolean normalize = true;
+        private int memoryQueueSize;
 
         private Builder() {
         }
@@ -141,9 +190,18 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
             return this;
         }
 
+        /**
+         * Keep the keys and ids of the last {@code size} training pairs as extra negatives (default 0: none); labels
+         * are then required. Each training step enqueues its keys (detached) when the next step begins.
+         */
+        public Builder memoryQueue(int size) {
+            this.memoryQueueSize = size;
+            return this;
+        }
+
         @Override
         public LossInfoNCE build() {
-            return new LossInfoNCE(temperature, symmetric, normalize, memoryBudgetBytes, blockRows);
+            return new LossInfoNCE(temperature, symmetric, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
         }
     }
 }

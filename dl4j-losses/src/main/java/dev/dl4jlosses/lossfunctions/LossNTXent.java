@@ -24,6 +24,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * // features: [2N, 784] = views 1 and 2 of N images; labels: [2N, 1] = image ids 0..N-1, twice
  * net.fit(new DataSet(features, ids));
  * }</pre>
+ *
+ * <p>Cross-batch memory: {@code LossNTXent.builder().temperature(0.1).memoryQueue(4096).build()} keeps the embeddings
+ * and ids of the last 4096 training rows as extra negatives of every anchor with another id (see
+ * {@link ContrastiveLossFunction#getMemoryQueue()} for when it is filled and how to save it with the model).
  */
 public final class LossNTXent extends TemperatureScaledLoss {
 
@@ -35,13 +39,14 @@ public final class LossNTXent extends TemperatureScaledLoss {
     }
 
     public LossNTXent(double temperature) {
-        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
     }
 
     @JsonCreator
     private LossNTXent(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(temperature, normalize, memoryBudgetBytes, blockRows);
+                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
+                       @JsonProperty("memoryQueueSize") int memoryQueueSize) {
+        super(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
     }
 
     public static Builder builder() {
@@ -60,7 +65,7 @@ public final class LossNTXent extends TemperatureScaledLoss {
 
         @Override
         public LossNTXent build() {
-            return new LossNTXent(temperature, normalize, memoryBudgetBytes, blockRows);
+            return new LossNTXent(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
         }
     }
 }

@@ -29,13 +29,14 @@ public final class LossSupCon extends TemperatureScaledLoss {
     }
 
     public LossSupCon(double temperature) {
-        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
     }
 
     @JsonCreator
     private LossSupCon(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(temperature, normalize, memoryBudgetBytes, blockRows);
+                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
+                       @JsonProperty("memoryQueueSize") int memoryQueueSize) {
+        super(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
     }
 
     public static Builder builder() {
@@ -54,7 +55,7 @@ public final class LossSupCon extends TemperatureScaledLoss {
 
         @Override
         public LossSupCon build() {
-            return new LossSupCon(temperature, normalize, memoryBudgetBytes, blockRows);
+            return new LossSupCon(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
         }
     }
 }

@@ -4,13 +4,19 @@ import java.util.Objects;
 
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.PairwiseEvaluator;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * A softmax-based loss over one batch of embeddings whose rows are each other's candidates, with logits
  * {@code s_ij / τ} ({@code s} cosine similarity, or dot product with {@code normalize=false}).
+ *
+ * <p>With {@code memoryQueue(size)}, the loss keeps a {@link MemoryQueue} of the embeddings (and ids) of the last
+ * {@code size} training examples, which join every anchor's negatives (those with the anchor's id excepted); see
+ * {@link ContrastiveLossFunction#getMemoryQueue()}.
  */
 public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
 
@@ -18,11 +24,18 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     protected final double temperature;
     @JsonProperty("normalize")
     protected final boolean normalize;
+    @JsonProperty("memoryQueueSize")
+    protected final int memoryQueueSize;
+    @JsonIgnore
+    private final transient MemoryQueue memoryQueue;
 
-    protected TemperatureScaledLoss(double temperature, boolean normalize, long memoryBudgetBytes, int blockRows) {
+    protected TemperatureScaledLoss(double temperature, boolean normalize, long memoryBudgetBytes, int blockRows,
+                                    int memoryQueueSize) {
         super(memoryBudgetBytes, blockRows);
         this.temperature = Checks.positive("temperature", temperature);
         this.normalize = normalize;
+        this.memoryQueueSize = memoryQueueSize;
+        this.memoryQueue = memoryQueueSize == 0 ? null : new MemoryQueue(memoryQueueSize);
     }
 
     protected abstract ContrastiveKernel kernel();
@@ -35,27 +48,40 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
         return normalize;
     }
 
+    public int getMemoryQueueSize() {
+        return memoryQueueSize;
+    }
+
+    @Override
+    public MemoryQueue getMemoryQueue() {
+        return memoryQueue;
+    }
+
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
+        MemoryQueue.Entries queued = memoryQueue == null ? null : memoryQueue.entries();
         PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel(), null, normalize, 1.0 / temperature, blocking())
-                .evaluate(output, labels, exampleMask, withGradient);
+                .evaluate(output, labels, exampleMask, queued == null ? null : queued.keys(),
+                        queued == null ? null : queued.ids(), withGradient);
         return new Evaluation(r.rowLoss(), r.valid(), r.gradient());
     }
 
     @Override
     public boolean equals(Object o) {
         return super.equals(o) && temperature == ((TemperatureScaledLoss) o).temperature
-                && normalize == ((TemperatureScaledLoss) o).normalize;
+                && normalize == ((TemperatureScaledLoss) o).normalize
+                && memoryQueueSize == ((TemperatureScaledLoss) o).memoryQueueSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, normalize);
+        return Objects.hash(super.hashCode(), temperature, normalize, memoryQueueSize);
     }
 
     @Override
     public String toString() {
-        return name() + "(temperature=" + temperature + ", normalize=" + normalize + ")";
+        return name() + "(temperature=" + temperature + ", normalize=" + normalize
+                + (memoryQueueSize > 0 ? ", memoryQueueSize=" + memoryQueueSize : "") + ")";
     }
 
     @SuppressWarnings("unchecked")
@@ -63,6 +89,7 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
             extends ContrastiveLossFunction.Builder<L, B> {
         protected double temperature;
         protected boolean normalize = true;
+        protected int memoryQueueSize;
 
         protected Builder(double defaultTemperature) {
             this.temperature = defaultTemperature;
@@ -77,6 +104,15 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
         /** Cosine similarity (true, default) or raw dot product (false). */
         public B normalize(boolean normalize) {
             this.normalize = normalize;
+            return (B) this;
+        }
+
+        /**
+         * Keep the embeddings and ids of the last {@code size} training examples as extra negatives (default 0: none).
+         * Each training step enqueues its batch (detached) when the next step begins.
+         */
+        public B memoryQueue(int size) {
+            this.memoryQueueSize = size;
             return (B) this;
         }
     }

@@ -56,8 +56,19 @@ public final class SDContrastive {
 
     /** NT-Xent (SimCLR) with label ids; {@code normalize=false} uses raw dot products. */
     public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
-        Checks.positive("temperature", temperature);
-        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, embeddings, labels, normalize, 1.0 / temperature);
+        return ntXent(name, embeddings, labels, LogitScale.fixed(temperature), normalize, null);
+    }
+
+    /**
+     * NT-Xent, full form.
+     *
+     * @param scale the temperature, constant or learnable ({@link LogitScale})
+     * @param queue a memory queue whose entries are extra negatives (those with an anchor's id excepted) and into
+     *              which each training step enqueues its batch, or null; see {@link SDMemoryQueue}
+     */
+    public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
+                             SDMemoryQueue queue) {
+        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, embeddings, labels, normalize, scale, queue);
     }
 
     /**
@@ -77,8 +88,12 @@ public final class SDContrastive {
     }
 
     public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
-        Checks.positive("temperature", temperature);
-        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, embeddings, labels, normalize, 1.0 / temperature);
+        return supCon(name, embeddings, labels, LogitScale.fixed(temperature), normalize);
+    }
+
+    /** SupCon with a constant or learnable temperature ({@link LogitScale}). */
+    public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize) {
+        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, embeddings, labels, normalize, scale, null);
     }
 
     /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity, α held constant. See {@code LossCircle}. */
@@ -91,7 +106,8 @@ public final class SDContrastive {
                              boolean detachWeights) {
         Checks.inRange("margin m", margin, 0, 1);
         Checks.positive("gamma", gamma);
-        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), embeddings, labels, true, 1.0);
+        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), embeddings, labels, true,
+                LogitScale.fixed(1.0), null);
     }
 
     /** InfoNCE with in-batch negatives: query i's positive is key i. See {@code LossInfoNCE}. */
@@ -109,14 +125,40 @@ public final class SDContrastive {
      */
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
                               double temperature, boolean symmetric) {
-        Checks.positive("temperature", temperature);
-        checkMatrix("queries", queries);
-        checkMatrix("keys", keys);
-        checkSameStaticShape("queries", queries, "keys", keys);
+        return infoNce(name, queries, keys, negatives, labels, LogitScale.fixed(temperature), symmetric);
+    }
+
+    /** InfoNCE, full form, with a constant or learnable temperature ({@link LogitScale}; CLIP: learnable, symmetric). */
+    public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
+                              LogitScale scale, boolean symmetric) {
         if (negatives != null) {
             checkMatrix("negatives", negatives);
         }
+        return crossEntropy(name, queries, keys, negatives, null, labels, scale, symmetric);
+    }
+
+    /**
+     * InfoNCE with a memory queue (MoCo): the queue's entries are extra negatives of every query, except those with the
+     * query's id, and each training step enqueues its keys and ids; see {@link SDMemoryQueue}.
+     *
+     * @param labels ids of the pairs ({@code [N]}), required
+     */
+    public SDVariable infoNceWithQueue(String name, SDVariable queries, SDVariable keys, SDMemoryQueue queue,
+                                       SDVariable labels, LogitScale scale, boolean symmetric) {
+        if (queue == null || labels == null) {
+            throw new IllegalArgumentException("infoNce with a memory queue needs the queue and the pairs' ids (labels); got "
+                    + (queue == null ? "no queue" : "no labels"));
+        }
+        return crossEntropy(name, queries, keys, null, queue, labels, scale, symmetric);
+    }
+
+    private SDVariable crossEntropy(String name, SDVariable queries, SDVariable keys, SDVariable negatives,
+                                    SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric) {
+        checkMatrix("queries", queries);
+        checkMatrix("keys", keys);
+        checkSameStaticShape("queries", queries, "keys", keys);
         checkIds(labels, queries);
+        checkQueue(queue, keys);
         String scope = uniqueName(name, "infoNce");
         DataType outType = queries.dataType();
         DataType type = ComputePrecision.of(outType);
@@ -125,34 +167,47 @@ public final class SDContrastive {
             SDVariable[] inputs = {queries.castTo(type), keys.castTo(type), negatives == null ? null : negatives.castTo(type)};
             SDVariable[] detached = {AnalyticGradient.detach(sd, inputs[0]), AnalyticGradient.detach(sd, inputs[1]),
                     inputs[2] == null ? null : AnalyticGradient.detach(sd, inputs[2])};
-            CrossEngine.Prepared<SDVariable> p = CrossEngine.prepare(ops, detached[0], detached[1], detached[2],
-                    idColumn(labels, type), null, null, sd.constant(Nd4j.scalar(type, 1.0 / temperature)), true);
+            SDVariable ids = idColumn(labels, type);
+            LogitScale.Node s = scale.build(sd, type);
+            CrossEngine.Prepared<SDVariable> p = queue == null
+                    ? CrossEngine.prepare(ops, detached[0], detached[1], detached[2], ids, null, null, null, s.value(), true)
+                    : CrossEngine.prepare(ops, detached[0], detached[1], queue.keys(), ids, queue.ids(), queue.filled(), null,
+                            s.value(), true);
+            boolean learnable = scale.isLearnable();
             CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
-                    PairwiseEngine.ALL_ROWS, true);
+                    PairwiseEngine.ALL_ROWS, true, learnable);
             SDVariable count = validCount(forward.valid());
             SDVariable value = forward.rowLoss().sum().div(count);
             SDVariable gradQueries = forward.gradRows().div(count);
             SDVariable gradCandidates = forward.gradOther().div(count);
+            SDVariable gradScale = learnable ? forward.gradScale().div(count) : null;
             SDVariable gradKeys = null;
             if (symmetric) {
                 CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
-                        PairwiseEngine.ALL_ROWS, true);
+                        PairwiseEngine.ALL_ROWS, true, learnable);
                 SDVariable backCount = validCount(backward.valid());
                 value = value.add(backward.rowLoss().sum().div(backCount)).mul(0.5);
                 gradQueries = gradQueries.add(backward.gradOther().div(backCount)).mul(0.5);
                 gradCandidates = gradCandidates.mul(0.5);
                 gradKeys = backward.gradRows().div(backCount).mul(0.5);
+                gradScale = learnable ? gradScale.add(backward.gradScale().div(backCount)).mul(0.5) : null;
             }
             List<SDVariable> grads = CrossEngine.inputGradients(ops, p, gradQueries, gradCandidates, gradKeys);
-            loss = AnalyticGradient.attach(value, inputs, detached, grads.toArray(new SDVariable[0]));
+            if (queue != null) {
+                queue.feedFrom(detached[1], ids);
+            }
+            // a queue is no input (inputs[2] is null), so its gradient is not attached
+            loss = AnalyticGradient.attach(value, append(inputs, s.input()), append(detached, s.detached()),
+                    append(grads.toArray(new SDVariable[0]), learnable ? s.gradient(gradScale) : null));
         }
         return finish(loss, outType, scope);
     }
 
     private SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, SDVariable embeddings,
-                                SDVariable labels, boolean normalize, double scale) {
+                                SDVariable labels, boolean normalize, LogitScale scale, SDMemoryQueue queue) {
         checkMatrix("embeddings", embeddings);
         checkIds(labels, embeddings);
+        checkQueue(queue, embeddings);
         String scope = uniqueName(name, defaultName);
         DataType outType = embeddings.dataType();
         DataType type = ComputePrecision.of(outType);
@@ -160,15 +215,43 @@ public final class SDContrastive {
         try (NameScope ignored = sd.withNameScope(scope)) {
             SDVariable z = embeddings.castTo(type);
             SDVariable zDetached = AnalyticGradient.detach(sd, z);
-            PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, zDetached, idColumn(labels, type), null,
-                    sd.constant(Nd4j.scalar(type, scale)), normalize);
-            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, null, p, 0, PairwiseEngine.ALL_ROWS, true, false);
+            SDVariable ids = idColumn(labels, type);
+            LogitScale.Node s = scale.build(sd, type);
+            PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, zDetached, ids, null, s.value(), normalize,
+                    queue == null ? null : queue.keys(), queue == null ? null : queue.ids(), queue == null ? null : queue.filled());
+            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, null, p, 0, PairwiseEngine.ALL_ROWS, true,
+                    scale.isLearnable());
             SDVariable count = validCount(b.valid());
             SDVariable value = b.rowLoss().sum().div(count);
             SDVariable gradient = PairwiseEngine.embeddingGradient(ops, p, b.gradRows().add(b.gradAll())).div(count);
-            loss = AnalyticGradient.attach(value, new SDVariable[] {z}, new SDVariable[] {zDetached}, new SDVariable[] {gradient});
+            if (queue != null) {
+                queue.feedFrom(zDetached, ids);
+            }
+            loss = AnalyticGradient.attach(value, new SDVariable[] {z, s.input()}, new SDVariable[] {zDetached, s.detached()},
+                    new SDVariable[] {gradient, scale.isLearnable() ? s.gradient(b.gradScale().div(count)) : null});
         }
         return finish(loss, outType, scope);
+    }
+
+    private static SDVariable[] append(SDVariable[] a, SDVariable last) {
+        SDVariable[] out = Arrays.copyOf(a, a.length + 1);
+        out[a.length] = last;
+        return out;
+    }
+
+    private static void checkQueue(SDMemoryQueue queue, SDVariable rowsOf) {
+        if (queue == null) {
+            return;
+        }
+        if (queue.dataType() != ComputePrecision.of(rowsOf.dataType())) {
+            throw new IllegalArgumentException("memory queue \"" + queue.name() + "\" holds " + queue.dataType()
+                    + " but the loss computes in " + ComputePrecision.of(rowsOf.dataType()));
+        }
+        long[] shape = rowsOf.getShape();
+        if (shape != null && shape.length == 2 && shape[1] >= 0 && shape[1] != queue.width()) {
+            throw new IllegalArgumentException("memory queue \"" + queue.name() + "\" holds keys of width " + queue.width()
+                    + ", the loss's rows have shape " + Arrays.toString(shape));
+        }
     }
 
     private SDVariable validCount(SDVariable valid) {

@@ -46,6 +46,22 @@ class FiniteDifferenceTest {
         }
     }
 
+    /** Extra negatives (a memory queue) are constants: the gradient is that of the batch's rows only. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pairwiseCases")
+    void pairwiseWithExtraNegatives(String name, ContrastiveKernel kernel, boolean normalize, double scale) {
+        INDArray z = Random.gaussian(8, DataType.DOUBLE, 8, 4);
+        INDArray ids = Random.twoViewIds(4);
+        INDArray queued = Random.gaussian(9, DataType.DOUBLE, 5, 4);
+        INDArray queuedIds = Nd4j.createFromArray(0.0, 1, 7, 8, 9).reshape(5, 1);
+        for (int blockRows : new int[] {0, 3}) {
+            PairwiseEvaluator e = new PairwiseEvaluator(kernel, null, normalize, scale, new Blocking(Blocking.DEFAULT_MEMORY_BUDGET, blockRows));
+            INDArray analytic = e.evaluate(z, ids, null, queued, queuedIds, true).gradient();
+            INDArray numeric = numericGradient(z, x -> e.evaluate(x, ids, null, queued, queuedIds, false).rowLoss().sumNumber().doubleValue());
+            assertClose(numeric, analytic, 1e-5, 1e-7, name + " with queued negatives, blockRows=" + blockRows);
+        }
+    }
+
     @Test
     void infoNceAllOptions() {
         INDArray q = Random.gaussian(11, DataType.DOUBLE, 6, 4);
