@@ -30,12 +30,26 @@ def sims(a, b, normalize=True):
     return a @ b.T
 
 
-def ntxent_rows(z, y, tau, normalize=True):
+def hardest(candidates, similarity, hard):
+    """The negatives kept by hard-negative selection (rule, value), decided on detached similarities; ties kept."""
+    if hard is None or not candidates:
+        return candidates
+    rule, value = hard
+    values = [float(similarity[c]) for c in candidates]
+    if rule == "THRESHOLD":
+        return [c for c, v in zip(candidates, values) if v >= value]
+    n = len(values)
+    k = min(int(value), n) if rule == "TOP_K" else max(1, math.ceil(value * n * (1 - 1e-6)))
+    kth = sorted(values, reverse=True)[k - 1]
+    return [c for c, v in zip(candidates, values) if v >= kth]
+
+
+def ntxent_rows(z, y, tau, normalize=True, hard=None):
     s = sims(z, z, normalize)
     rows = []
     for i in range(len(y)):
         pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
-        neg = [n for n in range(len(y)) if y[n] != y[i]]
+        neg = hardest([n for n in range(len(y)) if y[n] != y[i]], s[i], hard)
         if not pos or not neg:
             rows.append(torch.zeros(()))
             continue
@@ -48,8 +62,23 @@ def ntxent_rows(z, y, tau, normalize=True):
     return rows
 
 
-def supcon_rows(z, y, tau, normalize=True):
+def supcon_rows(z, y, tau, normalize=True, hard=None):
     s = sims(z, z, normalize)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = hardest([n for n in range(len(y)) if y[n] != y[i]], s[i], hard)
+        if not pos or not neg:
+            rows.append(torch.zeros(()))
+            continue
+        den = sum(torch.exp(s[i, k] / tau) for k in range(len(y)) if k in pos or k in neg)
+        rows.append(-sum(torch.log(torch.exp(s[i, p] / tau) / den) for p in pos) / len(pos))
+    return rows
+
+
+def simple_rows(z, y, lam):
+    """L_simple (Wang & Liu 2021): -mean_p s_ip + lambda * mean_n s_in on cosine similarities."""
+    s = sims(z, z, True)
     rows = []
     for i in range(len(y)):
         pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
@@ -57,8 +86,7 @@ def supcon_rows(z, y, tau, normalize=True):
         if not pos or not neg:
             rows.append(torch.zeros(()))
             continue
-        den = sum(torch.exp(s[i, k] / tau) for k in range(len(y)) if k != i)
-        rows.append(-sum(torch.log(torch.exp(s[i, p] / tau) / den) for p in pos) / len(pos))
+        rows.append(-sum(s[i, p] for p in pos) / len(pos) + lam * sum(s[i, n] for n in neg) / len(neg))
     return rows
 
 
@@ -77,7 +105,7 @@ def circle_rows(z, y, m, gamma):
     return rows
 
 
-def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize=True):
+def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize=True, hard=None):
     n = q.shape[0]
     s_qk = sims(q, k, normalize)
     s_qn = sims(q, negatives, normalize) if negatives is not None else None
@@ -85,12 +113,11 @@ def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize
     def direction(s, extra):
         rows = []
         for i in range(n):
-            logits = [s[i, i] / tau]
-            for j in range(n):
-                if j != i and (ids is None or ids[j] != ids[i]):
-                    logits.append(s[i, j] / tau)
+            candidates = [s[i, j] for j in range(n) if j != i and (ids is None or ids[j] != ids[i])]
             if extra is not None:
-                logits += [extra[i, m] / tau for m in range(extra.shape[1])]
+                candidates += [extra[i, m] for m in range(extra.shape[1])]
+            kept = hardest(list(range(len(candidates))), [float(c) for c in candidates], hard)
+            logits = [s[i, i] / tau] + [candidates[c] / tau for c in kept]
             if len(logits) == 1:
                 rows.append(torch.zeros(()))
                 continue
@@ -126,6 +153,12 @@ def save(name, inputs, rows, valid, params):
 def pairwise_valid(y):
     return [int(any(p != i and y[p] == y[i] for p in range(len(y))) and any(y[n] != y[i] for n in range(len(y))))
             for i in range(len(y))]
+
+
+def hard_valid(z, y, hard):
+    s = sims(z, z, True)
+    return [int(any(p != i and y[p] == y[i] for p in range(len(y)))
+                and bool(hardest([n for n in range(len(y)) if y[n] != y[i]], s[i], hard))) for i in range(len(y))]
 
 
 def main():
@@ -167,6 +200,25 @@ def main():
             params["labels"] = ids
         rows = infonce_rows(q, k, tau, negatives, ids if with_ids else None, symmetric)
         save(name, inputs, rows, [1] * 6, params)
+
+    # hard-negative selection (Wang & Liu 2021); the valid anchors are those left with a positive and a negative
+    for name, rows_of, y, tau, hard in [("ntxent_hard_topk3_t02", ntxent_rows, classes, 0.2, ("TOP_K", 3)),
+                                        ("supcon_hard_threshold_t01", supcon_rows, classes, 0.1, ("THRESHOLD", 0.0)),
+                                        ("supcon_hard_topfraction_t05", supcon_rows, simclr, 0.5, ("TOP_FRACTION", 0.3))]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        rows = rows_of(z, y, tau, True, hard)
+        save(name, {"embeddings": z}, rows, hard_valid(z, y, hard),
+             {"labels": y, "temperature": tau, "normalize": True, "hardRule": hard[0], "hardValue": hard[1]})
+    q = torch.randn(6, 5, generator=g).requires_grad_()
+    k = torch.randn(6, 5, generator=g).requires_grad_()
+    negatives = torch.randn(3, 5, generator=g).requires_grad_()
+    hard = ("TOP_FRACTION", 0.3)
+    save("infonce_hard_topfraction_t01", {"queries": q, "keys": k, "negatives": negatives},
+         infonce_rows(q, k, 0.1, negatives, ids, True, hard=hard), [1] * 6,
+         {"temperature": 0.1, "symmetric": True, "labels": ids, "hardRule": hard[0], "hardValue": hard[1]})
+    for name, y, lam in [("simple_classes_l1", classes, 1.0), ("simple_simclr_l05", simclr, 0.5)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        save(name, {"embeddings": z}, simple_rows(z, y, lam), pairwise_valid(y), {"labels": y, "lambda": lam})
 
 
 if __name__ == "__main__":

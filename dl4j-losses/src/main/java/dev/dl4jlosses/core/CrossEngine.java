@@ -21,12 +21,13 @@ public final class CrossEngine {
      * @param candidateIdsRow {@code [1, N+M]} ids of the candidates (null without ids)
      * @param candidateIsKey  {@code [1, N+M]} 1 for keys, 0 for negatives without ids (null when not needed)
      * @param candidateKeepRow {@code [1, N+M]} example mask of the candidates (null without mask)
+     * @param scale            the scalar logit scale
      */
     public record Prepared<T>(RowNormalization.Normalized<T> queryNorm, RowNormalization.Normalized<T> keyNorm,
                               RowNormalization.Normalized<T> negativeNorm,
                               T queries, T keys, T negatives, T candidates, T scaledQueries, T scaledKeys, T scaledCandidates,
                               T ids, T idsRow, T candidateIdsRow, T candidateIsKey, T keep, T keepRow,
-                              T candidateKeepRow) {
+                              T candidateKeepRow, T scale) {
     }
 
     /** A block's share: {@code gradRows} for the anchors' own rows, {@code gradOther} for the other side. */
@@ -64,12 +65,16 @@ public final class CrossEngine {
         T candidateKeepRow = keepRow == null || n == null ? keepRow : o.concatColumns(keepRow, o.onesLike(negativeZerosRow));
         T scaledQueries = o.mul(q, scale);
         return new Prepared<>(qn, kn, nn, q, k, n, candidates, scaledQueries, o.mul(k, scale), o.mul(candidates, scale),
-                ids, idsRow, candidateIdsRow, candidateIsKey, keep, keepRow, candidateKeepRow);
+                ids, idsRow, candidateIdsRow, candidateIsKey, keep, keepRow, candidateKeepRow, scale);
     }
 
-    /** Queries {@code [from, to)} against all keys and negatives. */
-    public static <T> Block<T> queryBlock(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p,
-                                          long from, long to, boolean withGradient) {
+    /**
+     * Queries {@code [from, to)} against all keys and negatives.
+     *
+     * @param selection which negatives each anchor keeps, or null for all (the same in {@link #keyBlock})
+     */
+    public static <T> Block<T> queryBlock(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
+                                          Prepared<T> p, long from, long to, boolean withGradient) {
         T scaledRows = o.rows(p.scaledQueries(), from, to);
         T logits = o.mmul(scaledRows, p.candidates(), false, true);
         T same = null;
@@ -79,24 +84,28 @@ public final class CrossEngine {
                 same = o.mulInPlace(same, p.candidateIsKey());
             }
         }
-        return evaluate(o, kernel, p, logits, from, to, same, p.candidateKeepRow(), scaledRows,
+        return evaluate(o, kernel, selection, p, logits, from, to, same, p.candidateKeepRow(), scaledRows,
                 p.scaledCandidates(), withGradient);
     }
 
     /** Keys {@code [from, to)} against all queries (the second direction of a symmetric loss). */
-    public static <T> Block<T> keyBlock(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p,
-                                        long from, long to, boolean withGradient) {
+    public static <T> Block<T> keyBlock(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
+                                        Prepared<T> p, long from, long to, boolean withGradient) {
         T scaledRows = o.rows(p.scaledKeys(), from, to);
         T logits = o.mmul(scaledRows, p.queries(), false, true);
         T same = p.ids() == null ? null : o.equal(o.rows(p.ids(), from, to), p.idsRow());
-        return evaluate(o, kernel, p, logits, from, to, same, p.keepRow(), scaledRows, p.scaledQueries(), withGradient);
+        return evaluate(o, kernel, selection, p, logits, from, to, same, p.keepRow(), scaledRows, p.scaledQueries(),
+                withGradient);
     }
 
-    private static <T> Block<T> evaluate(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p, T logits,
-                                         long from, long to, T same, T columnKeep, T scaledRows, T scaledColumns,
-                                         boolean withGradient) {
+    private static <T> Block<T> evaluate(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
+                                         Prepared<T> p, T logits, long from, long to, T same, T columnKeep,
+                                         T scaledRows, T scaledColumns, boolean withGradient) {
         PairMasks<T> masks = PairMasks.ownKeyAsPositive(o, o.diagonalMask(logits, from), same)
                 .keepOnly(o, p.keep() == null ? null : o.rows(p.keep(), from, to), columnKeep);
+        if (selection != null) {
+            masks = masks.withNegatives(selection.select(o, o.div(logits, p.scale()), masks.negatives()));
+        }
         BlockTerms<T> terms = kernel.terms(o, logits, masks.positives(), masks.negatives(), withGradient);
         if (!withGradient) {
             return new Block<>(terms.rowLoss(), terms.valid(), null, null);

@@ -5,6 +5,7 @@ import java.util.Objects;
 import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.CrossEvaluator;
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -19,7 +20,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code loss_i = -log softmax_i(i)}. With {@code symmetric} the loss is the mean with the keys-to-queries
  * direction (CLIP). Labels are optional ids ({@code [N, 1]}, or null): keys with the query's id, other than its
  * own, are removed from its negatives (false-negative masking); give each pair its own id to disable this.
- * Default τ = 0.07, cosine similarity, not symmetric.
+ * Default τ = 0.07, cosine similarity, not symmetric, all negatives; {@code hardNegatives(h)} keeps in each
+ * anchor's denominator only its positive key and the negatives {@link HardNegatives} h keeps for it (in both
+ * directions when symmetric).
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().graphBuilder()
@@ -42,6 +45,8 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     private final boolean symmetric;
     @JsonProperty("normalize")
     private final boolean normalize;
+    @JsonProperty("hardNegatives")
+    private final HardNegatives hardNegatives;
 
     /** τ = 0.07, cosine similarity, queries-to-keys only. */
     public LossInfoNCE() {
@@ -49,17 +54,19 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     }
 
     public LossInfoNCE(double temperature) {
-        this(temperature, false, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(temperature, false, true, null, Blocking.DEFAULT_MEMORY_BUDGET, 0);
     }
 
     @JsonCreator
     private LossInfoNCE(@JsonProperty("temperature") double temperature, @JsonProperty("symmetric") boolean symmetric,
                         @JsonProperty("normalize") boolean normalize,
+                        @JsonProperty("hardNegatives") HardNegatives hardNegatives,
                         @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
         super(memoryBudgetBytes, blockRows);
         this.temperature = Checks.positive("temperature", temperature);
         this.symmetric = symmetric;
         this.normalize = normalize;
+        this.hardNegatives = hardNegatives;
     }
 
     public static Builder builder() {
@@ -78,6 +85,11 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
         return normalize;
     }
 
+    /** The negatives each anchor keeps, or null for all. */
+    public HardNegatives getHardNegatives() {
+        return hardNegatives;
+    }
+
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
         long width = output.columns();
@@ -89,7 +101,7 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
         INDArray queries = output.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
         INDArray keys = output.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width));
         INDArray ids = labels == null || labels.isEmpty() ? null : labels;
-        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0 / temperature,
+        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, normalize, 1.0 / temperature,
                 symmetric, blocking()).evaluate(queries, keys, null, ids, null, exampleMask, withGradient);
         INDArray gradient = null;
         if (withGradient) {
@@ -103,23 +115,26 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     @Override
     public boolean equals(Object o) {
         return super.equals(o) && temperature == ((LossInfoNCE) o).temperature
-                && symmetric == ((LossInfoNCE) o).symmetric && normalize == ((LossInfoNCE) o).normalize;
+                && symmetric == ((LossInfoNCE) o).symmetric && normalize == ((LossInfoNCE) o).normalize
+                && Objects.equals(hardNegatives, ((LossInfoNCE) o).hardNegatives);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, symmetric, normalize);
+        return Objects.hash(super.hashCode(), temperature, symmetric, normalize, hardNegatives);
     }
 
     @Override
     public String toString() {
-        return "LossInfoNCE(temperature=" + temperature + ", symmetric=" + symmetric + ", normalize=" + normalize + ")";
+        return "LossInfoNCE(temperature=" + temperature + ", symmetric=" + symmetric + ", normalize=" + normalize
+                + (hardNegatives == null ? "" : ", hardNegatives=" + hardNegatives) + ")";
     }
 
     public static final class Builder extends ContrastiveLossFunction.Builder<LossInfoNCE, Builder> {
         private double temperature = DEFAULT_TEMPERATURE;
         private boolean symmetric;
         private boolean normalize = true;
+        private HardNegatives hardNegatives;
 
         private Builder() {
         }
@@ -141,9 +156,15 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
             return this;
         }
 
+        /** Keep only each anchor's hardest negatives, e.g. {@code HardNegatives.topK(64)} (default null: all). */
+        public Builder hardNegatives(HardNegatives hardNegatives) {
+            this.hardNegatives = hardNegatives;
+            return this;
+        }
+
         @Override
         public LossInfoNCE build() {
-            return new LossInfoNCE(temperature, symmetric, normalize, memoryBudgetBytes, blockRows);
+            return new LossInfoNCE(temperature, symmetric, normalize, hardNegatives, memoryBudgetBytes, blockRows);
         }
     }
 }

@@ -4,13 +4,15 @@ import java.util.Objects;
 
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.PairwiseEvaluator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * A softmax-based loss over one batch of embeddings whose rows are each other's candidates, with logits
- * {@code s_ij / τ} ({@code s} cosine similarity, or dot product with {@code normalize=false}).
+ * {@code s_ij / τ} ({@code s} cosine similarity, or dot product with {@code normalize=false}), optionally restricted
+ * to each anchor's hardest negatives ({@link HardNegatives}; default: all negatives).
  */
 public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
 
@@ -18,11 +20,15 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     protected final double temperature;
     @JsonProperty("normalize")
     protected final boolean normalize;
+    @JsonProperty("hardNegatives")
+    protected final HardNegatives hardNegatives;
 
-    protected TemperatureScaledLoss(double temperature, boolean normalize, long memoryBudgetBytes, int blockRows) {
+    protected TemperatureScaledLoss(double temperature, boolean normalize, HardNegatives hardNegatives,
+                                    long memoryBudgetBytes, int blockRows) {
         super(memoryBudgetBytes, blockRows);
         this.temperature = Checks.positive("temperature", temperature);
         this.normalize = normalize;
+        this.hardNegatives = hardNegatives;
     }
 
     protected abstract ContrastiveKernel kernel();
@@ -35,9 +41,14 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
         return normalize;
     }
 
+    /** The negatives each anchor keeps, or null for all. */
+    public HardNegatives getHardNegatives() {
+        return hardNegatives;
+    }
+
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel(), null, normalize, 1.0 / temperature, blocking())
+        PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel(), hardNegatives, normalize, 1.0 / temperature, blocking())
                 .evaluate(output, labels, exampleMask, withGradient);
         return new Evaluation(r.rowLoss(), r.valid(), r.gradient());
     }
@@ -45,17 +56,19 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     @Override
     public boolean equals(Object o) {
         return super.equals(o) && temperature == ((TemperatureScaledLoss) o).temperature
-                && normalize == ((TemperatureScaledLoss) o).normalize;
+                && normalize == ((TemperatureScaledLoss) o).normalize
+                && Objects.equals(hardNegatives, ((TemperatureScaledLoss) o).hardNegatives);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, normalize);
+        return Objects.hash(super.hashCode(), temperature, normalize, hardNegatives);
     }
 
     @Override
     public String toString() {
-        return name() + "(temperature=" + temperature + ", normalize=" + normalize + ")";
+        return name() + "(temperature=" + temperature + ", normalize=" + normalize
+                + (hardNegatives == null ? "" : ", hardNegatives=" + hardNegatives) + ")";
     }
 
     @SuppressWarnings("unchecked")
@@ -63,6 +76,7 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
             extends ContrastiveLossFunction.Builder<L, B> {
         protected double temperature;
         protected boolean normalize = true;
+        protected HardNegatives hardNegatives;
 
         protected Builder(double defaultTemperature) {
             this.temperature = defaultTemperature;
@@ -77,6 +91,12 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
         /** Cosine similarity (true, default) or raw dot product (false). */
         public B normalize(boolean normalize) {
             this.normalize = normalize;
+            return (B) this;
+        }
+
+        /** Keep only each anchor's hardest negatives, e.g. {@code HardNegatives.topK(64)} (default null: all). */
+        public B hardNegatives(HardNegatives hardNegatives) {
+            this.hardNegatives = hardNegatives;
             return (B) this;
         }
     }

@@ -8,8 +8,11 @@ import dev.dl4jlosses.core.CircleKernel;
 import dev.dl4jlosses.core.ComputePrecision;
 import dev.dl4jlosses.core.ContrastiveKernel;
 import dev.dl4jlosses.core.CrossEngine;
+import dev.dl4jlosses.core.HardNegatives;
+import dev.dl4jlosses.core.NegativeSelection;
 import dev.dl4jlosses.core.NTXentKernel;
 import dev.dl4jlosses.core.PairwiseEngine;
+import dev.dl4jlosses.core.SimpleLossKernel;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.autodiff.samediff.NameScope;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -56,8 +59,14 @@ public final class SDContrastive {
 
     /** NT-Xent (SimCLR) with label ids; {@code normalize=false} uses raw dot products. */
     public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
+        return ntXent(name, embeddings, labels, temperature, normalize, null);
+    }
+
+    /** NT-Xent with only each anchor's hardest negatives ({@code hardNegatives} null: all). See {@link HardNegatives}. */
+    public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize,
+                             HardNegatives hardNegatives) {
         Checks.positive("temperature", temperature);
-        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, embeddings, labels, normalize, 1.0 / temperature);
+        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, hardNegatives, embeddings, labels, normalize, 1.0 / temperature);
     }
 
     /**
@@ -77,8 +86,24 @@ public final class SDContrastive {
     }
 
     public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
+        return supCon(name, embeddings, labels, temperature, normalize, null);
+    }
+
+    /** SupCon with only each anchor's hardest negatives ({@code hardNegatives} null: all). See {@link HardNegatives}. */
+    public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize,
+                             HardNegatives hardNegatives) {
         Checks.positive("temperature", temperature);
-        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, embeddings, labels, normalize, 1.0 / temperature);
+        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, embeddings, labels, normalize,
+                1.0 / temperature);
+    }
+
+    /**
+     * {@code L_simple} (Wang &amp; Liu 2021): {@code -mean_p s_ip + λ·mean_n s_in} per anchor, cosine similarity, λ > 0.
+     * See {@code LossSimple}.
+     */
+    public SDVariable simple(String name, SDVariable embeddings, SDVariable labels, double lambda) {
+        Checks.positive("lambda", lambda);
+        return pairwise(name, "simple", new SimpleLossKernel(lambda), null, embeddings, labels, true, 1.0);
     }
 
     /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity, α held constant. See {@code LossCircle}. */
@@ -91,7 +116,7 @@ public final class SDContrastive {
                              boolean detachWeights) {
         Checks.inRange("margin m", margin, 0, 1);
         Checks.positive("gamma", gamma);
-        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), embeddings, labels, true, 1.0);
+        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), null, embeddings, labels, true, 1.0);
     }
 
     /** InfoNCE with in-batch negatives: query i's positive is key i. See {@code LossInfoNCE}. */
@@ -109,6 +134,15 @@ public final class SDContrastive {
      */
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
                               double temperature, boolean symmetric) {
+        return infoNce(name, queries, keys, negatives, labels, temperature, symmetric, null);
+    }
+
+    /**
+     * InfoNCE, full form, with only each query's (and, when symmetric, each key's) hardest negatives
+     * ({@code hardNegatives} null: all). See {@link HardNegatives}.
+     */
+    public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
+                              double temperature, boolean symmetric, HardNegatives hardNegatives) {
         Checks.positive("temperature", temperature);
         checkMatrix("queries", queries);
         checkMatrix("keys", keys);
@@ -127,7 +161,7 @@ public final class SDContrastive {
                     inputs[2] == null ? null : AnalyticGradient.detach(sd, inputs[2])};
             CrossEngine.Prepared<SDVariable> p = CrossEngine.prepare(ops, detached[0], detached[1], detached[2],
                     idColumn(labels, type), null, null, sd.constant(Nd4j.scalar(type, 1.0 / temperature)), true);
-            CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
+            CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, p, 0,
                     PairwiseEngine.ALL_ROWS, true);
             SDVariable count = validCount(forward.valid());
             SDVariable value = forward.rowLoss().sum().div(count);
@@ -135,7 +169,7 @@ public final class SDContrastive {
             SDVariable gradCandidates = forward.gradOther().div(count);
             SDVariable gradKeys = null;
             if (symmetric) {
-                CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
+                CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, p, 0,
                         PairwiseEngine.ALL_ROWS, true);
                 SDVariable backCount = validCount(backward.valid());
                 value = value.add(backward.rowLoss().sum().div(backCount)).mul(0.5);
@@ -149,8 +183,8 @@ public final class SDContrastive {
         return finish(loss, outType, scope);
     }
 
-    private SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, SDVariable embeddings,
-                                SDVariable labels, boolean normalize, double scale) {
+    private SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, NegativeSelection selection,
+                                SDVariable embeddings, SDVariable labels, boolean normalize, double scale) {
         checkMatrix("embeddings", embeddings);
         checkIds(labels, embeddings);
         String scope = uniqueName(name, defaultName);
@@ -162,7 +196,7 @@ public final class SDContrastive {
             SDVariable zDetached = AnalyticGradient.detach(sd, z);
             PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, zDetached, idColumn(labels, type), null,
                     sd.constant(Nd4j.scalar(type, scale)), normalize);
-            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, null, p, 0, PairwiseEngine.ALL_ROWS, true, false);
+            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, selection, p, 0, PairwiseEngine.ALL_ROWS, true, false);
             SDVariable count = validCount(b.valid());
             SDVariable value = b.rowLoss().sum().div(count);
             SDVariable gradient = PairwiseEngine.embeddingGradient(ops, p, b.gradRows().add(b.gradAll())).div(count);
