@@ -155,6 +155,35 @@ def pairwise_valid(y):
             for i in range(len(y))]
 
 
+def metrics(z, y, taus):
+    """Alignment and uniformity as in Wang & Isola's code (pdist), tolerance and hardness profile pair by pair."""
+    u = unit(z)
+    n = len(y)
+    pos = [(i, j) for i in range(n) for j in range(n) if i != j and y[i] == y[j]]
+    doc = {"alignment": float(sum((u[i] - u[j]).norm() ** 2 for i, j in pos) / len(pos)),
+           "alignment_alpha1": float(sum((u[i] - u[j]).norm() for i, j in pos) / len(pos)),
+           "uniformity": float(torch.pdist(u, p=2).pow(2).mul(-2).exp().mean().log()),
+           "uniformity_t1": float(torch.pdist(u, p=2).pow(2).mul(-1).exp().mean().log()),
+           "tolerance": float(sum(u[i] @ u[j] for i, j in pos) / len(pos))}
+    for tau in taus:
+        entropies, effective, top1, top10 = [], [], [], []
+        for i in range(n):
+            neg = [j for j in range(n) if y[j] != y[i]]
+            if not neg:
+                continue
+            s = torch.stack([u[i] @ u[j] for j in neg])
+            w = torch.softmax(s / tau, 0)
+            h = -(w * torch.log(w)).sum()
+            entropies.append(float(h))
+            effective.append(math.exp(float(h)))
+            ranked = torch.sort(w, descending=True).values
+            top1.append(float(ranked[:max(1, math.ceil(0.01 * len(neg)))].sum()))
+            top10.append(float(ranked[:max(1, math.ceil(0.1 * len(neg)))].sum()))
+        doc[f"hardness_{tau}"] = [sum(entropies) / len(entropies), sum(effective) / len(effective),
+                                  sum(top1) / len(top1), sum(top10) / len(top10), len(entropies)]
+    return doc
+
+
 def hard_valid(z, y, hard):
     s = sims(z, z, True)
     return [int(any(p != i and y[p] == y[i] for p in range(len(y)))
@@ -219,6 +248,15 @@ def main():
     for name, y, lam in [("simple_classes_l1", classes, 1.0), ("simple_simclr_l05", simclr, 0.5)]:
         z = torch.randn(8, 5, generator=g).requires_grad_()
         save(name, {"embeddings": z}, simple_rows(z, y, lam), pairwise_valid(y), {"labels": y, "lambda": lam})
+    # representation metrics: 24 rows, 4 classes, one singleton class (an anchor without positives)
+    z = torch.randn(24, 6, generator=g)
+    y = [i % 4 for i in range(23)] + [4]
+    taus = [1.0, 0.5, 0.2, 0.1, 0.05]
+    doc = {"name": "metrics_b24", "embeddings": z.tolist(), "labels": y, "temperatures": taus}
+    doc.update(metrics(z, y, taus))
+    with open(os.path.join(OUT, "metrics_b24.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"metrics_b24: {[(k, v) for k, v in doc.items() if k not in ('embeddings', 'labels')]}")
 
 
 if __name__ == "__main__":
