@@ -46,7 +46,8 @@ record PairGeometry(INDArray similarity, INDArray positives, INDArray negatives,
     static double meanOver(INDArray values, INDArray mask, String what) {
         double count = mask.sumNumber().doubleValue();
         if (count == 0) {
-            throw new IllegalArgumentException("no " + what + " in the batch (shape " + Checks.shape(mask) + ")");
+            throw new IllegalArgumentException("no " + what + " in the batch of " + mask.rows() + " rows (pair matrix "
+                    + Checks.shape(mask) + ")");
         }
         return values.mul(mask).sumNumber().doubleValue() / count;
     }

@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Definitions, defaults and conventions are those of the DL4J front ({@code dev.dl4jlosses.lossfunctions}):
  * embeddings {@code [B, d]}, labels a vector of B integer ids (any numeric type), cosine similarity unless
  * {@code normalize=false}. float16/bfloat16 inputs are computed in float32 and the loss is returned in the input's
- * type. The backward pass is the losses' analytic gradient (see {@link AnalyticGradient}).
+ * type. The backward pass is the losses' analytic gradient (see {@link AnalyticGradient}). NT-Xent, SupCon and
+ * InfoNCE take an optional last {@link HardNegatives} argument that keeps only each anchor's hardest negatives.
  *
  * <pre>{@code
  * SameDiff sd = SameDiff.create();
