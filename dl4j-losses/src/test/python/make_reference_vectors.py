@@ -30,12 +30,26 @@ def sims(a, b, normalize=True):
     return a @ b.T
 
 
-def ntxent_rows(z, y, tau, normalize=True):
+def hardest(candidates, similarity, hard):
+    """The negatives kept by hard-negative selection (rule, value), decided on detached similarities; ties kept."""
+    if hard is None or not candidates:
+        return candidates
+    rule, value = hard
+    values = [float(similarity[c]) for c in candidates]
+    if rule == "THRESHOLD":
+        return [c for c, v in zip(candidates, values) if v >= value]
+    n = len(values)
+    k = min(int(value), n) if rule == "TOP_K" else max(1, math.ceil(value * n * (1 - 1e-6)))
+    kth = sorted(values, reverse=True)[k - 1]
+    return [c for c, v in zip(candidates, values) if v >= kth]
+
+
+def ntxent_rows(z, y, tau, normalize=True, hard=None):
     s = sims(z, z, normalize)
     rows = []
     for i in range(len(y)):
         pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
-        neg = [n for n in range(len(y)) if y[n] != y[i]]
+        neg = hardest([n for n in range(len(y)) if y[n] != y[i]], s[i], hard)
         if not pos or not neg:
             rows.append(torch.zeros(()))
             continue
@@ -48,8 +62,23 @@ def ntxent_rows(z, y, tau, normalize=True):
     return rows
 
 
-def supcon_rows(z, y, tau, normalize=True):
+def supcon_rows(z, y, tau, normalize=True, hard=None):
     s = sims(z, z, normalize)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = hardest([n for n in range(len(y)) if y[n] != y[i]], s[i], hard)
+        if not pos or not neg:
+            rows.append(torch.zeros(()))
+            continue
+        den = sum(torch.exp(s[i, k] / tau) for k in range(len(y)) if k in pos or k in neg)
+        rows.append(-sum(torch.log(torch.exp(s[i, p] / tau) / den) for p in pos) / len(pos))
+    return rows
+
+
+def simple_rows(z, y, lam):
+    """L_simple (Wang & Liu 2021): -mean_p s_ip + lambda * mean_n s_in on cosine similarities."""
+    s = sims(z, z, True)
     rows = []
     for i in range(len(y)):
         pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
@@ -57,8 +86,7 @@ def supcon_rows(z, y, tau, normalize=True):
         if not pos or not neg:
             rows.append(torch.zeros(()))
             continue
-        den = sum(torch.exp(s[i, k] / tau) for k in range(len(y)) if k != i)
-        rows.append(-sum(torch.log(torch.exp(s[i, p] / tau) / den) for p in pos) / len(pos))
+        rows.append(-sum(s[i, p] for p in pos) / len(pos) + lam * sum(s[i, n] for n in neg) / len(neg))
     return rows
 
 
@@ -77,7 +105,7 @@ def circle_rows(z, y, m, gamma):
     return rows
 
 
-def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize=True):
+def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize=True, hard=None):
     n = q.shape[0]
     s_qk = sims(q, k, normalize)
     s_qn = sims(q, negatives, normalize) if negatives is not None else None
@@ -85,12 +113,11 @@ def infonce_rows(q, k, tau, negatives=None, ids=None, symmetric=False, normalize
     def direction(s, extra):
         rows = []
         for i in range(n):
-            logits = [s[i, i] / tau]
-            for j in range(n):
-                if j != i and (ids is None or ids[j] != ids[i]):
-                    logits.append(s[i, j] / tau)
+            candidates = [s[i, j] for j in range(n) if j != i and (ids is None or ids[j] != ids[i])]
             if extra is not None:
-                logits += [extra[i, m] / tau for m in range(extra.shape[1])]
+                candidates += [extra[i, m] for m in range(extra.shape[1])]
+            kept = hardest(list(range(len(candidates))), [float(c) for c in candidates], hard)
+            logits = [s[i, i] / tau] + [candidates[c] / tau for c in kept]
             if len(logits) == 1:
                 rows.append(torch.zeros(()))
                 continue
@@ -166,6 +193,41 @@ def pairwise_valid(y):
             for i in range(len(y))]
 
 
+def metrics(z, y, taus):
+    """Alignment and uniformity as in Wang & Isola's code (pdist), tolerance and hardness profile pair by pair."""
+    u = unit(z)
+    n = len(y)
+    pos = [(i, j) for i in range(n) for j in range(n) if i != j and y[i] == y[j]]
+    doc = {"alignment": float(sum((u[i] - u[j]).norm() ** 2 for i, j in pos) / len(pos)),
+           "alignment_alpha1": float(sum((u[i] - u[j]).norm() for i, j in pos) / len(pos)),
+           "uniformity": float(torch.pdist(u, p=2).pow(2).mul(-2).exp().mean().log()),
+           "uniformity_t1": float(torch.pdist(u, p=2).pow(2).mul(-1).exp().mean().log()),
+           "tolerance": float(sum(u[i] @ u[j] for i, j in pos) / len(pos))}
+    for tau in taus:
+        entropies, effective, top1, top10 = [], [], [], []
+        for i in range(n):
+            neg = [j for j in range(n) if y[j] != y[i]]
+            if not neg:
+                continue
+            s = torch.stack([u[i] @ u[j] for j in neg])
+            w = torch.softmax(s / tau, 0)
+            h = -(w * torch.log(w)).sum()
+            entropies.append(float(h))
+            effective.append(math.exp(float(h)))
+            ranked = torch.sort(w, descending=True).values
+            top1.append(float(ranked[:max(1, math.ceil(0.01 * len(neg)))].sum()))
+            top10.append(float(ranked[:max(1, math.ceil(0.1 * len(neg)))].sum()))
+        doc[f"hardness_{tau}"] = [sum(entropies) / len(entropies), sum(effective) / len(effective),
+                                  sum(top1) / len(top1), sum(top10) / len(top10), len(entropies)]
+    return doc
+
+
+def hard_valid(z, y, hard):
+    s = sims(z, z, True)
+    return [int(any(p != i and y[p] == y[i] for p in range(len(y)))
+                and bool(hardest([n for n in range(len(y)) if y[n] != y[i]], s[i], hard))) for i in range(len(y))]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     g = torch.Generator().manual_seed(20261122)
@@ -205,6 +267,34 @@ def main():
             params["labels"] = ids
         rows = infonce_rows(q, k, tau, negatives, ids if with_ids else None, symmetric)
         save(name, inputs, rows, [1] * 6, params)
+
+    # hard-negative selection (Wang & Liu 2021); the valid anchors are those left with a positive and a negative
+    for name, rows_of, y, tau, hard in [("ntxent_hard_topk3_t02", ntxent_rows, classes, 0.2, ("TOP_K", 3)),
+                                        ("supcon_hard_threshold_t01", supcon_rows, classes, 0.1, ("THRESHOLD", 0.0)),
+                                        ("supcon_hard_topfraction_t05", supcon_rows, simclr, 0.5, ("TOP_FRACTION", 0.3))]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        rows = rows_of(z, y, tau, True, hard)
+        save(name, {"embeddings": z}, rows, hard_valid(z, y, hard),
+             {"labels": y, "temperature": tau, "normalize": True, "hardRule": hard[0], "hardValue": hard[1]})
+    q = torch.randn(6, 5, generator=g).requires_grad_()
+    k = torch.randn(6, 5, generator=g).requires_grad_()
+    negatives = torch.randn(3, 5, generator=g).requires_grad_()
+    hard = ("TOP_FRACTION", 0.3)
+    save("infonce_hard_topfraction_t01", {"queries": q, "keys": k, "negatives": negatives},
+         infonce_rows(q, k, 0.1, negatives, ids, True, hard=hard), [1] * 6,
+         {"temperature": 0.1, "symmetric": True, "labels": ids, "hardRule": hard[0], "hardValue": hard[1]})
+    for name, y, lam in [("simple_classes_l1", classes, 1.0), ("simple_simclr_l05", simclr, 0.5)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        save(name, {"embeddings": z}, simple_rows(z, y, lam), pairwise_valid(y), {"labels": y, "lambda": lam})
+    # representation metrics: 24 rows, 4 classes, one singleton class (an anchor without positives)
+    z = torch.randn(24, 6, generator=g)
+    y = [i % 4 for i in range(23)] + [4]
+    taus = [1.0, 0.5, 0.2, 0.1, 0.05]
+    doc = {"name": "metrics_b24", "embeddings": z.tolist(), "labels": y, "temperatures": taus}
+    doc.update(metrics(z, y, taus))
+    with open(os.path.join(OUT, "metrics_b24.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"metrics_b24: {[(k, v) for k, v in doc.items() if k not in ('embeddings', 'labels')]}")
 
     # memory queues and the learnable temperature: a generator of their own, so the cases above stay as they were
     g = torch.Generator().manual_seed(20261123)

@@ -21,6 +21,7 @@ public final class CrossEngine {
      * @param candidateIdsRow {@code [1, N+M]} ids of the candidates (null without ids)
      * @param candidateIsKey  {@code [1, N+M]} 1 for keys, 0 for negatives without ids (null when not needed)
      * @param candidateKeepRow {@code [1, N+M]} example mask of the candidates (null without mask)
+     * @param scale            the scalar logit scale
      */
     public record Prepared<T>(RowNormalization.Normalized<T> queryNorm, RowNormalization.Normalized<T> keyNorm,
                               RowNormalization.Normalized<T> negativeNorm,
@@ -75,9 +76,14 @@ public final class CrossEngine {
                 ids, idsRow, candidateIdsRow, candidateIsKey, keep, keepRow, candidateKeepRow, scale);
     }
 
-    /** Queries {@code [from, to)} against all keys and negatives. */
-    public static <T> Block<T> queryBlock(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p,
-                                          long from, long to, boolean withGradient, boolean withScaleGradient) {
+    /**
+     * Queries {@code [from, to)} against all keys and negatives.
+     *
+     * @param selection which negatives each anchor keeps, or null for all (the same in {@link #keyBlock})
+     */
+    public static <T> Block<T> queryBlock(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
+                                          Prepared<T> p, long from, long to, boolean withGradient,
+                                          boolean withScaleGradient) {
         T scaledRows = o.rows(p.scaledQueries(), from, to);
         T logits = o.mmul(scaledRows, p.candidates(), false, true);
         T same = null;
@@ -87,25 +93,30 @@ public final class CrossEngine {
                 same = o.mulInPlace(same, p.candidateIsKey());
             }
         }
-        return evaluate(o, kernel, p, logits, from, to, same, p.candidateKeepRow(), scaledRows,
+        return evaluate(o, kernel, selection, p, logits, from, to, same, p.candidateKeepRow(), scaledRows,
                 p.scaledCandidates(), withGradient, withScaleGradient);
     }
 
     /** Keys {@code [from, to)} against all queries (the second direction of a symmetric loss). */
-    public static <T> Block<T> keyBlock(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p,
-                                        long from, long to, boolean withGradient, boolean withScaleGradient) {
+    public static <T> Block<T> keyBlock(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
+                                        Prepared<T> p, long from, long to, boolean withGradient,
+                                        boolean withScaleGradient) {
         T scaledRows = o.rows(p.scaledKeys(), from, to);
         T logits = o.mmul(scaledRows, p.queries(), false, true);
         T same = p.ids() == null ? null : o.equal(o.rows(p.ids(), from, to), p.idsRow());
-        return evaluate(o, kernel, p, logits, from, to, same, p.keepRow(), scaledRows, p.scaledQueries(), withGradient,
-                withScaleGradient);
+        return evaluate(o, kernel, selection, p, logits, from, to, same, p.keepRow(), scaledRows, p.scaledQueries(),
+                withGradient, withScaleGradient);
     }
 
-    private static <T> Block<T> evaluate(TensorOps<T> o, ContrastiveKernel kernel, Prepared<T> p, T logits,
-                                         long from, long to, T same, T columnKeep, T scaledRows, T scaledColumns,
-                                         boolean withGradient, boolean withScaleGradient) {
+    private static <T> Block<T> evaluate(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
+                                         Prepared<T> p, T logits, long from, long to, T same, T columnKeep,
+                                         T scaledRows, T scaledColumns, boolean withGradient,
+                                         boolean withScaleGradient) {
         PairMasks<T> masks = PairMasks.ownKeyAsPositive(o, o.diagonalMask(logits, from), same)
                 .keepOnly(o, p.keep() == null ? null : o.rows(p.keep(), from, to), columnKeep);
+        if (selection != null) {
+            masks = masks.withNegatives(selection.select(o, o.div(logits, p.scale()), masks.negatives()));
+        }
         BlockTerms<T> terms = kernel.terms(o, logits, masks.positives(), masks.negatives(), withGradient);
         if (!withGradient) {
             return new Block<>(terms.rowLoss(), terms.valid(), null, null, null);

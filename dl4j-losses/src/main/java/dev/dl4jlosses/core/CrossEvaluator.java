@@ -26,13 +26,22 @@ public final class CrossEvaluator {
     }
 
     private final ContrastiveKernel kernel;
+    private final NegativeSelection selection;
     private final boolean normalize;
     private final double scale;
     private final boolean symmetric;
     private final Blocking blocking;
 
+    /** Every negative takes part. */
     public CrossEvaluator(ContrastiveKernel kernel, boolean normalize, double scale, boolean symmetric, Blocking blocking) {
+        this(kernel, null, normalize, scale, symmetric, blocking);
+    }
+
+    /** @param selection which negatives each anchor keeps (in both directions), or null for all */
+    public CrossEvaluator(ContrastiveKernel kernel, NegativeSelection selection, boolean normalize, double scale,
+                          boolean symmetric, Blocking blocking) {
         this.kernel = kernel;
+        this.selection = selection;
         this.normalize = normalize;
         this.scale = scale;
         this.symmetric = symmetric;
@@ -89,7 +98,7 @@ public final class CrossEvaluator {
             for (long from = 0; from < n; from += blockRows) {
                 long to = Math.min(n, from + blockRows);
                 try (MemoryWorkspace ignoredToo = ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
-                    CrossEngine.Block<INDArray> b = CrossEngine.queryBlock(o, kernel, p, from, to, withGradient, false);
+                    CrossEngine.Block<INDArray> b = CrossEngine.queryBlock(o, kernel, selection, p, from, to, withGradient, false);
                     rows(rowLoss, from, to).assign(b.rowLoss().mul(directionWeight));
                     rows(valid, from, to).assign(b.valid());
                     if (withGradient) {
@@ -103,7 +112,7 @@ public final class CrossEvaluator {
                 for (long from = 0; from < n; from += keyBlockRows) {
                     long to = Math.min(n, from + keyBlockRows);
                     try (MemoryWorkspace ignoredToo = ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
-                        CrossEngine.Block<INDArray> b = CrossEngine.keyBlock(o, kernel, p, from, to, withGradient, false);
+                        CrossEngine.Block<INDArray> b = CrossEngine.keyBlock(o, kernel, selection, p, from, to, withGradient, false);
                         rows(rowLoss, from, to).addi(b.rowLoss().mul(directionWeight));
                         if (withGradient) {
                             rows(gradKeyUnits, from, to).addi(b.gradRows().muli(directionWeight));

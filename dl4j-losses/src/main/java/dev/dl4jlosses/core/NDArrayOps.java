@@ -3,8 +3,8 @@ package dev.dl4jlosses.core;
 import java.util.List;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.GreaterThanOrEqual;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.TopK;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -167,14 +167,24 @@ public final class NDArrayOps implements TensorOps<INDArray> {
     @Override
     public INDArray diagonalMask(INDArray like, long rowOffset) {
         INDArray rowIndex = Nd4j.arange(rowOffset, rowOffset + like.rows()).castTo(like.dataType()).reshape(like.rows(), 1);
-        INDArray columnIndex = Nd4j.arange(0, like.columns()).castTo(like.dataType()).reshape(1, like.columns());
-        return equal(rowIndex, columnIndex);
+        return equal(rowIndex, columnIndices(like));
     }
 
     @Override
-    public INDArray kthLargestPerRow(INDArray a, int k) {
-        INDArray topValues = Nd4j.exec(new TopK(a, k, true))[0];
-        return topValues.get(NDArrayIndex.all(), NDArrayIndex.interval(k - 1, k)).dup();
+    public INDArray ceil(INDArray a) {
+        return Transforms.ceil(a, true);
+    }
+
+    @Override
+    public INDArray sortRowsDescending(INDArray a) {
+        // top_k over all columns is a descending sort; its k is the first integer argument (the TopK class of M2.1
+        // passes its "sorted" flag there instead, which makes k = 1)
+        return Nd4j.exec(DynamicCustomOp.builder("top_k").addInputs(a).addIntegerArguments(a.columns()).build())[0];
+    }
+
+    @Override
+    public INDArray columnIndices(INDArray like) {
+        return Nd4j.arange(0, like.columns()).castTo(like.dataType()).reshape(1, like.columns());
     }
 
     @Override

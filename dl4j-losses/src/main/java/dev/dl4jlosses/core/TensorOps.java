@@ -95,8 +95,24 @@ public interface TensorOps<T> {
      */
     T diagonalMask(T like, long rowOffset);
 
-    /** Per row, the {@code k}-th largest value ({@code k >= 1}): {@code [n, m] -> [n, 1]}. */
-    T kthLargestPerRow(T a, int k);
+    /** Elementwise {@code ⌈a⌉}. */
+    T ceil(T a);
+
+    /** Each row of {@code a} sorted in descending order. */
+    T sortRowsDescending(T a);
+
+    /** {@code [1, m]}: the column numbers {@code 0 .. m-1} of an {@code [n, m]} matrix, in its type. */
+    T columnIndices(T like);
+
+    /**
+     * Per row r, the {@code k_r}-th largest value: {@code [n, m] -> [n, 1]}, with {@code k} an {@code [n, 1]} column of
+     * whole numbers in {@code [1, m]} (a row whose k is outside that range gives 0). Equal values count separately:
+     * the 1st and 2nd largest of {@code [3, 3, 1]} are both 3.
+     */
+    default T kthLargestPerRow(T a, T k) {
+        T sorted = sortRowsDescending(a);
+        return rowSum(mul(sorted, equal(k, add(columnIndices(sorted), 1))));
+    }
 
     default T addInPlace(T a, T b) {
         return add(a, b);

@@ -5,6 +5,7 @@ import java.util.Objects;
 import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.CrossEvaluator;
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +22,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code loss_i = -log softmax_i(i)}. With {@code symmetric} the loss is the mean with the keys-to-queries
  * direction (CLIP). Labels are optional ids ({@code [N, 1]}, or null): keys with the query's id, other than its
  * own, are removed from its negatives (false-negative masking); give each pair its own id to disable this.
- * Default τ = 0.07, cosine similarity, not symmetric.
+ * Default τ = 0.07, cosine similarity, not symmetric, all negatives; {@code hardNegatives(h)} keeps in each
+ * anchor's denominator only its positive key and the negatives {@link HardNegatives} h keeps for it (in both
+ * directions when symmetric).
  *
  * <p>Memory queue (MoCo): with {@code memoryQueue(size)} the loss keeps a {@link MemoryQueue} of the keys (and ids)
  * of the last {@code size} training pairs, which join every query's negatives, except those with the query's id (so
@@ -60,6 +63,8 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     private final boolean symmetric;
     @JsonProperty("normalize")
     private final boolean normalize;
+    @JsonProperty("hardNegatives")
+    private final HardNegatives hardNegatives;
     @JsonProperty("memoryQueueSize")
     private final int memoryQueueSize;
     @JsonIgnore
@@ -71,18 +76,20 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     }
 
     public LossInfoNCE(double temperature) {
-        this(temperature, false, true, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
+        this(temperature, false, true, null, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
     }
 
     @JsonCreator
     private LossInfoNCE(@JsonProperty("temperature") double temperature, @JsonProperty("symmetric") boolean symmetric,
                         @JsonProperty("normalize") boolean normalize,
+                        @JsonProperty("hardNegatives") HardNegatives hardNegatives,
                         @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
                         @JsonProperty("memoryQueueSize") int memoryQueueSize) {
         super(memoryBudgetBytes, blockRows);
         this.temperature = Checks.positive("temperature", temperature);
         this.symmetric = symmetric;
         this.normalize = normalize;
+        this.hardNegatives = hardNegatives;
         this.memoryQueueSize = memoryQueueSize;
         this.memoryQueue = memoryQueueSize == 0 ? null : new MemoryQueue(memoryQueueSize);
     }
@@ -101,6 +108,11 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
 
     public boolean isNormalize() {
         return normalize;
+    }
+
+    /** The negatives each anchor keeps, or null for all. */
+    public HardNegatives getHardNegatives() {
+        return hardNegatives;
     }
 
     public int getMemoryQueueSize() {
@@ -134,7 +146,7 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
                     + "queued keys with a query's id are not its negatives); got none for preOutput " + Checks.shape(output));
         }
         MemoryQueue.Entries queued = memoryQueue == null ? null : memoryQueue.entries();
-        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0 / temperature,
+        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, normalize, 1.0 / temperature,
                 symmetric, blocking()).evaluate(queries, keys, queued == null ? null : queued.keys(), ids,
                 queued == null ? null : queued.ids(), exampleMask, withGradient);
         INDArray gradient = null;
@@ -150,17 +162,19 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     public boolean equals(Object o) {
         return super.equals(o) && temperature == ((LossInfoNCE) o).temperature
                 && symmetric == ((LossInfoNCE) o).symmetric && normalize == ((LossInfoNCE) o).normalize
+                && Objects.equals(hardNegatives, ((LossInfoNCE) o).hardNegatives)
                 && memoryQueueSize == ((LossInfoNCE) o).memoryQueueSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, symmetric, normalize, memoryQueueSize);
+        return Objects.hash(super.hashCode(), temperature, symmetric, normalize, hardNegatives, memoryQueueSize);
     }
 
     @Override
     public String toString() {
         return "LossInfoNCE(temperature=" + temperature + ", symmetric=" + symmetric + ", normalize=" + normalize
+                + (hardNegatives == null ? "" : ", hardNegatives=" + hardNegatives)
                 + (memoryQueueSize > 0 ? ", memoryQueueSize=" + memoryQueueSize : "") + ")";
     }
 
@@ -168,6 +182,7 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
         private double temperature = DEFAULT_TEMPERATURE;
         private boolean symmetric;
         private boolean normalize = true;
+        private HardNegatives hardNegatives;
         private int memoryQueueSize;
 
         private Builder() {
@@ -190,6 +205,12 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
             return this;
         }
 
+        /** Keep only each anchor's hardest negatives, e.g. {@code HardNegatives.topK(64)} (default null: all). */
+        public Builder hardNegatives(HardNegatives hardNegatives) {
+            this.hardNegatives = hardNegatives;
+            return this;
+        }
+
         /**
          * Keep the keys and ids of the last {@code size} training pairs as extra negatives (default 0: none); labels
          * are then required. Each training step enqueues its keys (detached) when the next step begins.
@@ -201,7 +222,7 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
 
         @Override
         public LossInfoNCE build() {
-            return new LossInfoNCE(temperature, symmetric, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
+            return new LossInfoNCE(temperature, symmetric, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
         }
     }
 }

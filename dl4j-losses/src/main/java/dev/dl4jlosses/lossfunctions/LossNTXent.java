@@ -2,6 +2,7 @@ package dev.dl4jlosses.lossfunctions;
 
 import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.NTXentKernel;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -12,7 +13,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <p>For each positive pair {@code (i, p)} (equal ids, {@code i ≠ p}):
  * {@code l_ip = -log( e^{s_ip/τ} / (e^{s_ip/τ} + Σ_{n: y_n ≠ y_i} e^{s_in/τ}) )}; an anchor's loss is the mean over
  * its positives. With two views per id this is exactly SimCLR's loss over all 2N anchors. Default τ = 0.5, cosine
- * similarity.
+ * similarity, all negatives; {@code hardNegatives(h)} restricts the sum over n to the negatives {@link HardNegatives} h
+ * keeps for anchor i (e.g. {@code LossNTXent.builder().hardNegatives(HardNegatives.topFraction(0.1)).build()}).
  *
  * <p>Labels: a {@code [B, 1]} column of ids. For SimCLR, put the two views of image k in two rows with id k:
  * <pre>{@code
@@ -39,14 +41,15 @@ public final class LossNTXent extends TemperatureScaledLoss {
     }
 
     public LossNTXent(double temperature) {
-        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
+        this(temperature, true, null, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
     }
 
     @JsonCreator
     private LossNTXent(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
+                       @JsonProperty("hardNegatives") HardNegatives hardNegatives,
                        @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
                        @JsonProperty("memoryQueueSize") int memoryQueueSize) {
-        super(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
+        super(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
     }
 
     public static Builder builder() {
@@ -65,7 +68,7 @@ public final class LossNTXent extends TemperatureScaledLoss {
 
         @Override
         public LossNTXent build() {
-            return new LossNTXent(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
+            return new LossNTXent(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
         }
     }
 }

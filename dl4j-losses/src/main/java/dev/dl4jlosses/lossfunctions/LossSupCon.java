@@ -2,6 +2,7 @@ package dev.dl4jlosses.lossfunctions;
 
 import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -11,7 +12,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * <p>Anchor loss: {@code -(1/|P(i)|) Σ_{p ∈ P(i)} log( e^{s_ip/τ} / Σ_{k ≠ i} e^{s_ik/τ} )}, where {@code P(i)} are
  * the other rows with the anchor's id; the mean over valid anchors (at least one positive and one negative). Unlike
- * NT-Xent, the other positives stay in the denominator. Default τ = 0.1, cosine similarity.
+ * NT-Xent, the other positives stay in the denominator. Default τ = 0.1, cosine similarity, all negatives;
+ * {@code hardNegatives(h)} keeps in the denominator only the positives and the negatives {@link HardNegatives} h keeps
+ * for anchor i (e.g. {@code LossSupCon.builder().hardNegatives(HardNegatives.threshold(0.2)).build()}).
  *
  * <p>Labels: a {@code [B, 1]} column of class ids (all augmented views of all images of a class share the id):
  * <pre>{@code
@@ -29,14 +32,15 @@ public final class LossSupCon extends TemperatureScaledLoss {
     }
 
     public LossSupCon(double temperature) {
-        this(temperature, true, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
+        this(temperature, true, null, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
     }
 
     @JsonCreator
     private LossSupCon(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
+                       @JsonProperty("hardNegatives") HardNegatives hardNegatives,
                        @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
                        @JsonProperty("memoryQueueSize") int memoryQueueSize) {
-        super(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
+        super(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
     }
 
     public static Builder builder() {
@@ -55,7 +59,7 @@ public final class LossSupCon extends TemperatureScaledLoss {
 
         @Override
         public LossSupCon build() {
-            return new LossSupCon(temperature, normalize, memoryBudgetBytes, blockRows, memoryQueueSize);
+            return new LossSupCon(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Objects;
 
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.ContrastiveKernel;
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.PairwiseEvaluator;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,7 +13,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * A softmax-based loss over one batch of embeddings whose rows are each other's candidates, with logits
- * {@code s_ij / τ} ({@code s} cosine similarity, or dot product with {@code normalize=false}).
+ * {@code s_ij / τ} ({@code s} cosine similarity, or dot product with {@code normalize=false}), optionally restricted
+ * to each anchor's hardest negatives ({@link HardNegatives}; default: all negatives).
  *
  * <p>With {@code memoryQueue(size)}, the loss keeps a {@link MemoryQueue} of the embeddings (and ids) of the last
  * {@code size} training examples, which join every anchor's negatives (those with the anchor's id excepted); see
@@ -24,16 +26,19 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     protected final double temperature;
     @JsonProperty("normalize")
     protected final boolean normalize;
+    @JsonProperty("hardNegatives")
+    protected final HardNegatives hardNegatives;
     @JsonProperty("memoryQueueSize")
     protected final int memoryQueueSize;
     @JsonIgnore
     private final transient MemoryQueue memoryQueue;
 
-    protected TemperatureScaledLoss(double temperature, boolean normalize, long memoryBudgetBytes, int blockRows,
-                                    int memoryQueueSize) {
+    protected TemperatureScaledLoss(double temperature, boolean normalize, HardNegatives hardNegatives,
+                                    long memoryBudgetBytes, int blockRows, int memoryQueueSize) {
         super(memoryBudgetBytes, blockRows);
         this.temperature = Checks.positive("temperature", temperature);
         this.normalize = normalize;
+        this.hardNegatives = hardNegatives;
         this.memoryQueueSize = memoryQueueSize;
         this.memoryQueue = memoryQueueSize == 0 ? null : new MemoryQueue(memoryQueueSize);
     }
@@ -48,6 +53,11 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
         return normalize;
     }
 
+    /** The negatives each anchor keeps, or null for all. */
+    public HardNegatives getHardNegatives() {
+        return hardNegatives;
+    }
+
     public int getMemoryQueueSize() {
         return memoryQueueSize;
     }
@@ -60,7 +70,7 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
         MemoryQueue.Entries queued = memoryQueue == null ? null : memoryQueue.entries();
-        PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel(), null, normalize, 1.0 / temperature, blocking())
+        PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel(), hardNegatives, normalize, 1.0 / temperature, blocking())
                 .evaluate(output, labels, exampleMask, queued == null ? null : queued.keys(),
                         queued == null ? null : queued.ids(), withGradient);
         return new Evaluation(r.rowLoss(), r.valid(), r.gradient());
@@ -70,17 +80,19 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     public boolean equals(Object o) {
         return super.equals(o) && temperature == ((TemperatureScaledLoss) o).temperature
                 && normalize == ((TemperatureScaledLoss) o).normalize
+                && Objects.equals(hardNegatives, ((TemperatureScaledLoss) o).hardNegatives)
                 && memoryQueueSize == ((TemperatureScaledLoss) o).memoryQueueSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, normalize, memoryQueueSize);
+        return Objects.hash(super.hashCode(), temperature, normalize, hardNegatives, memoryQueueSize);
     }
 
     @Override
     public String toString() {
         return name() + "(temperature=" + temperature + ", normalize=" + normalize
+                + (hardNegatives == null ? "" : ", hardNegatives=" + hardNegatives)
                 + (memoryQueueSize > 0 ? ", memoryQueueSize=" + memoryQueueSize : "") + ")";
     }
 
@@ -89,6 +101,7 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
             extends ContrastiveLossFunction.Builder<L, B> {
         protected double temperature;
         protected boolean normalize = true;
+        protected HardNegatives hardNegatives;
         protected int memoryQueueSize;
 
         protected Builder(double defaultTemperature) {
@@ -104,6 +117,12 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
         /** Cosine similarity (true, default) or raw dot product (false). */
         public B normalize(boolean normalize) {
             this.normalize = normalize;
+            return (B) this;
+        }
+
+        /** Keep only each anchor's hardest negatives, e.g. {@code HardNegatives.topK(64)} (default null: all). */
+        public B hardNegatives(HardNegatives hardNegatives) {
+            this.hardNegatives = hardNegatives;
             return (B) this;
         }
 

@@ -8,8 +8,11 @@ import dev.dl4jlosses.core.CircleKernel;
 import dev.dl4jlosses.core.ComputePrecision;
 import dev.dl4jlosses.core.ContrastiveKernel;
 import dev.dl4jlosses.core.CrossEngine;
+import dev.dl4jlosses.core.HardNegatives;
+import dev.dl4jlosses.core.NegativeSelection;
 import dev.dl4jlosses.core.NTXentKernel;
 import dev.dl4jlosses.core.PairwiseEngine;
+import dev.dl4jlosses.core.SimpleLossKernel;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.autodiff.samediff.NameScope;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -27,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Definitions, defaults and conventions are those of the DL4J front ({@code dev.dl4jlosses.lossfunctions}):
  * embeddings {@code [B, d]}, labels a vector of B integer ids (any numeric type), cosine similarity unless
  * {@code normalize=false}. float16/bfloat16 inputs are computed in float32 and the loss is returned in the input's
- * type. The backward pass is the losses' analytic gradient (see {@link AnalyticGradient}).
+ * type. The backward pass is the losses' analytic gradient (see {@link AnalyticGradient}). NT-Xent, SupCon and
+ * InfoNCE take an optional last {@link HardNegatives} argument that keeps only each anchor's hardest negatives.
  *
  * <pre>{@code
  * SameDiff sd = SameDiff.create();
@@ -56,19 +60,32 @@ public final class SDContrastive {
 
     /** NT-Xent (SimCLR) with label ids; {@code normalize=false} uses raw dot products. */
     public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
-        return ntXent(name, embeddings, labels, LogitScale.fixed(temperature), normalize, null);
+        return ntXent(name, embeddings, labels, LogitScale.fixed(temperature), normalize, null, null);
+    }
+
+    /** NT-Xent with only each anchor's hardest negatives ({@code hardNegatives} null: all). See {@link HardNegatives}. */
+    public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize,
+                             HardNegatives hardNegatives) {
+        return ntXent(name, embeddings, labels, LogitScale.fixed(temperature), normalize, hardNegatives, null);
+    }
+
+    /** NT-Xent with a constant or learnable temperature and a memory queue (or null). */
+    public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
+                             SDMemoryQueue queue) {
+        return ntXent(name, embeddings, labels, scale, normalize, null, queue);
     }
 
     /**
      * NT-Xent, full form.
      *
-     * @param scale the temperature, constant or learnable ({@link LogitScale})
-     * @param queue a memory queue whose entries are extra negatives (those with an anchor's id excepted) and into
-     *              which each training step enqueues its batch, or null; see {@link SDMemoryQueue}
+     * @param scale         the temperature, constant or learnable ({@link LogitScale})
+     * @param hardNegatives which negatives each anchor keeps ({@link HardNegatives}), or null for all
+     * @param queue         a memory queue whose entries are extra negatives (those with an anchor's id excepted) and
+     *                      into which each training step enqueues its batch, or null; see {@link SDMemoryQueue}
      */
     public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
-                             SDMemoryQueue queue) {
-        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, embeddings, labels, normalize, scale, queue);
+                             HardNegatives hardNegatives, SDMemoryQueue queue) {
+        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, hardNegatives, embeddings, labels, normalize, scale, queue);
     }
 
     /**
@@ -88,12 +105,34 @@ public final class SDContrastive {
     }
 
     public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize) {
-        return supCon(name, embeddings, labels, LogitScale.fixed(temperature), normalize);
+        return supCon(name, embeddings, labels, LogitScale.fixed(temperature), normalize, null);
+    }
+
+    /** SupCon with only each anchor's hardest negatives ({@code hardNegatives} null: all). See {@link HardNegatives}. */
+    public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, double temperature, boolean normalize,
+                             HardNegatives hardNegatives) {
+        return supCon(name, embeddings, labels, LogitScale.fixed(temperature), normalize, hardNegatives);
     }
 
     /** SupCon with a constant or learnable temperature ({@link LogitScale}). */
     public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize) {
-        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, embeddings, labels, normalize, scale, null);
+        return supCon(name, embeddings, labels, scale, normalize, null);
+    }
+
+    /** SupCon, full form: constant or learnable temperature, hardest negatives only (or null for all). */
+    public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
+                             HardNegatives hardNegatives) {
+        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, embeddings, labels, normalize,
+                scale, null);
+    }
+
+    /**
+     * {@code L_simple} (Wang &amp; Liu 2021): {@code -mean_p s_ip + λ·mean_n s_in} per anchor, cosine similarity, λ > 0.
+     * See {@code LossSimple}.
+     */
+    public SDVariable simple(String name, SDVariable embeddings, SDVariable labels, double lambda) {
+        Checks.positive("lambda", lambda);
+        return pairwise(name, "simple", new SimpleLossKernel(lambda), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
     }
 
     /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity, α held constant. See {@code LossCircle}. */
@@ -106,7 +145,7 @@ public final class SDContrastive {
                              boolean detachWeights) {
         Checks.inRange("margin m", margin, 0, 1);
         Checks.positive("gamma", gamma);
-        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), embeddings, labels, true,
+        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), null, embeddings, labels, true,
                 LogitScale.fixed(1.0), null);
     }
 
@@ -125,16 +164,31 @@ public final class SDContrastive {
      */
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
                               double temperature, boolean symmetric) {
-        return infoNce(name, queries, keys, negatives, labels, LogitScale.fixed(temperature), symmetric);
+        return infoNce(name, queries, keys, negatives, labels, LogitScale.fixed(temperature), symmetric, null);
     }
 
-    /** InfoNCE, full form, with a constant or learnable temperature ({@link LogitScale}; CLIP: learnable, symmetric). */
+    /**
+     * InfoNCE with only each query's (and, when symmetric, each key's) hardest negatives ({@code hardNegatives} null:
+     * all). See {@link HardNegatives}.
+     */
+    public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
+                              double temperature, boolean symmetric, HardNegatives hardNegatives) {
+        return infoNce(name, queries, keys, negatives, labels, LogitScale.fixed(temperature), symmetric, hardNegatives);
+    }
+
+    /** InfoNCE with a constant or learnable temperature ({@link LogitScale}; CLIP: learnable, symmetric). */
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
                               LogitScale scale, boolean symmetric) {
+        return infoNce(name, queries, keys, negatives, labels, scale, symmetric, null);
+    }
+
+    /** InfoNCE, full form: constant or learnable temperature, hardest negatives only (or null for all). */
+    public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
+                              LogitScale scale, boolean symmetric, HardNegatives hardNegatives) {
         if (negatives != null) {
             checkMatrix("negatives", negatives);
         }
-        return crossEntropy(name, queries, keys, negatives, null, labels, scale, symmetric);
+        return crossEntropy(name, queries, keys, negatives, null, labels, scale, symmetric, hardNegatives);
     }
 
     /**
@@ -149,11 +203,12 @@ public final class SDContrastive {
             throw new IllegalArgumentException("infoNce with a memory queue needs the queue and the pairs' ids (labels); got "
                     + (queue == null ? "no queue" : "no labels"));
         }
-        return crossEntropy(name, queries, keys, null, queue, labels, scale, symmetric);
+        return crossEntropy(name, queries, keys, null, queue, labels, scale, symmetric, null);
     }
 
     private SDVariable crossEntropy(String name, SDVariable queries, SDVariable keys, SDVariable negatives,
-                                    SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric) {
+                                    SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric,
+                                    HardNegatives hardNegatives) {
         checkMatrix("queries", queries);
         checkMatrix("keys", keys);
         checkSameStaticShape("queries", queries, "keys", keys);
@@ -174,8 +229,8 @@ public final class SDContrastive {
                     : CrossEngine.prepare(ops, detached[0], detached[1], queue.keys(), ids, queue.ids(), queue.filled(), null,
                             s.value(), true);
             boolean learnable = scale.isLearnable();
-            CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
-                    PairwiseEngine.ALL_ROWS, true, learnable);
+            CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE,
+                    hardNegatives, p, 0, PairwiseEngine.ALL_ROWS, true, learnable);
             SDVariable count = validCount(forward.valid());
             SDVariable value = forward.rowLoss().sum().div(count);
             SDVariable gradQueries = forward.gradRows().div(count);
@@ -183,8 +238,8 @@ public final class SDContrastive {
             SDVariable gradScale = learnable ? forward.gradScale().div(count) : null;
             SDVariable gradKeys = null;
             if (symmetric) {
-                CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE, p, 0,
-                        PairwiseEngine.ALL_ROWS, true, learnable);
+                CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE,
+                        hardNegatives, p, 0, PairwiseEngine.ALL_ROWS, true, learnable);
                 SDVariable backCount = validCount(backward.valid());
                 value = value.add(backward.rowLoss().sum().div(backCount)).mul(0.5);
                 gradQueries = gradQueries.add(backward.gradOther().div(backCount)).mul(0.5);
@@ -203,8 +258,9 @@ public final class SDContrastive {
         return finish(loss, outType, scope);
     }
 
-    private SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, SDVariable embeddings,
-                                SDVariable labels, boolean normalize, LogitScale scale, SDMemoryQueue queue) {
+    private SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, NegativeSelection selection,
+                                SDVariable embeddings, SDVariable labels, boolean normalize, LogitScale scale,
+                                SDMemoryQueue queue) {
         checkMatrix("embeddings", embeddings);
         checkIds(labels, embeddings);
         checkQueue(queue, embeddings);
@@ -219,7 +275,7 @@ public final class SDContrastive {
             LogitScale.Node s = scale.build(sd, type);
             PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, zDetached, ids, null, s.value(), normalize,
                     queue == null ? null : queue.keys(), queue == null ? null : queue.ids(), queue == null ? null : queue.filled());
-            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, null, p, 0, PairwiseEngine.ALL_ROWS, true,
+            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, selection, p, 0, PairwiseEngine.ALL_ROWS, true,
                     scale.isLearnable());
             SDVariable count = validCount(b.valid());
             SDVariable value = b.rowLoss().sum().div(count);

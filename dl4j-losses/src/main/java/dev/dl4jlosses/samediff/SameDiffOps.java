@@ -7,6 +7,7 @@ import dev.dl4jlosses.core.TensorOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.TopK;
 
 /**
  * {@link TensorOps} as built-in SameDiff ops: each call adds graph nodes. Batches are evaluated as one block (the
@@ -182,14 +183,27 @@ final class SameDiffOps implements TensorOps<SDVariable> {
         if (rowOffset != 0) {
             throw new UnsupportedOperationException("SameDiff graphs evaluate a batch as a single block");
         }
-        SDVariable rowIndex = sd.reshape(indices(sd.sizeAt(like, 0)), -1, 1);
-        SDVariable columnIndex = sd.reshape(indices(sd.sizeAt(like, 1)), 1, -1);
-        return equal(rowIndex, columnIndex).castTo(like.dataType());
+        SDVariable rowIndex = sd.reshape(indices(sd.sizeAt(like, 0)), -1, 1).castTo(like.dataType());
+        return equal(rowIndex, columnIndices(like));
     }
 
     @Override
-    public SDVariable kthLargestPerRow(SDVariable a, int k) {
-        SDVariable top = sd.nn.topK(a, k, true)[0];
-        return sd.gather(top, new int[] {k - 1}, 1);
+    public SDVariable ceil(SDVariable a) {
+        return sd.math.ceil(a);
+    }
+
+    @Override
+    public SDVariable sortRowsDescending(SDVariable a) {
+        // top_k over all columns is a descending sort. The number of columns is only known when the graph runs, so k is
+        // given as the op's second input (which libnd4j's top_k reads instead of its integer argument); the TopK class
+        // of M2.1 has no constructor for that, hence the inputs are replaced after construction.
+        TopK sort = new TopK(sd, a, 1, true);
+        sd.addArgsFor(new SDVariable[] {a, sd.sizeAt(a, 1).castTo(DataType.INT)}, sort);
+        return sort.outputVariables()[0];
+    }
+
+    @Override
+    public SDVariable columnIndices(SDVariable like) {
+        return sd.reshape(indices(sd.sizeAt(like, 1)), 1, -1).castTo(like.dataType());
     }
 }

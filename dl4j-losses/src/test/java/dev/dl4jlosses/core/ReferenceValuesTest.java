@@ -14,17 +14,25 @@ class ReferenceValuesTest {
     private static final double ATOL = 1e-9;
 
     @ParameterizedTest
-    @ValueSource(strings = {"ntxent_simclr_t05", "ntxent_classes_t01", "ntxent_dot_t1"})
+    @ValueSource(strings = {"ntxent_simclr_t05", "ntxent_classes_t01", "ntxent_dot_t1", "ntxent_hard_topk3_t02"})
     void ntXent(String name) {
         ReferenceCase c = ReferenceCase.load(name);
         checkPairwise(c, NTXentKernel.INSTANCE, c.flag("normalize"), 1 / c.number("temperature"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"supcon_classes_t01", "supcon_simclr_t05", "supcon_dot_t1"})
+    @ValueSource(strings = {"supcon_classes_t01", "supcon_simclr_t05", "supcon_dot_t1", "supcon_hard_threshold_t01",
+            "supcon_hard_topfraction_t05"})
     void supCon(String name) {
         ReferenceCase c = ReferenceCase.load(name);
         checkPairwise(c, SoftmaxCrossEntropyKernel.INSTANCE, c.flag("normalize"), 1 / c.number("temperature"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simple_classes_l1", "simple_simclr_l05"})
+    void simple(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        checkPairwise(c, new SimpleLossKernel(c.number("lambda")), true, 1.0);
     }
 
     @ParameterizedTest
@@ -35,10 +43,11 @@ class ReferenceValuesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"infonce_t007", "infonce_negatives_t05", "infonce_ids_symmetric_t02", "infonce_all_t01"})
+    @ValueSource(strings = {"infonce_t007", "infonce_negatives_t05", "infonce_ids_symmetric_t02", "infonce_all_t01",
+            "infonce_hard_topfraction_t01"})
     void infoNce(String name) {
         ReferenceCase c = ReferenceCase.load(name);
-        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, true, 1 / c.number("temperature"),
+        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, c.hardNegatives(), true, 1 / c.number("temperature"),
                 c.flag("symmetric"), Blocking.DEFAULT)
                 .evaluate(c.array("queries"), c.array("keys"), c.array("negatives"), c.array("labels"), null, null, true);
         assertClose(c.array("rowLoss"), r.rowLoss(), RTOL, ATOL, name + " row losses");
@@ -51,7 +60,7 @@ class ReferenceValuesTest {
 
     private static void checkPairwise(ReferenceCase c, ContrastiveKernel kernel, boolean normalize, double scale) {
         for (int blockRows : new int[] {0, 3}) {
-            PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel, null, normalize, scale, new Blocking(Blocking.DEFAULT_MEMORY_BUDGET, blockRows))
+            PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel, c.hardNegatives(), normalize, scale, new Blocking(Blocking.DEFAULT_MEMORY_BUDGET, blockRows))
                     .evaluate(c.array("embeddings"), c.array("labels"), null, true);
             String what = c.toString() + " blockRows=" + blockRows;
             assertClose(c.array("rowLoss"), r.rowLoss(), RTOL, ATOL, what + " row losses");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.CrossEvaluator;
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -30,6 +31,10 @@ class BadInputTest {
         assertMessage(() -> new LossCircle(-0.1, 256), "margin", "-0.1");
         assertMessage(() -> LossNTXent.builder().memoryBudgetBytes(0).build(), "memoryBudgetBytes");
         assertMessage(() -> LossNTXent.builder().blockRows(-1).build(), "blockRows");
+        assertMessage(() -> new LossSimple(0), "lambda", "0.0");
+        assertMessage(() -> HardNegatives.topK(0), "k", "0");
+        assertMessage(() -> HardNegatives.topFraction(1.5), "fraction", "1.5");
+        assertMessage(() -> HardNegatives.threshold(Double.POSITIVE_INFINITY), "threshold", "Infinity");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
@@ -39,7 +40,9 @@ class GradientCheckTest {
                 Arguments.of(new LossNTXent(0.5), Random.twoViewIds(4)),
                 Arguments.of(LossNTXent.builder().temperature(0.2).normalize(false).build(), Random.ids(1, BATCH, 3)),
                 Arguments.of(new LossSupCon(0.1), Random.ids(2, BATCH, 3)),
-                Arguments.of(LossCircle.builder().margin(0.25).gamma(16).detachWeights(false).build(), Random.ids(3, BATCH, 3)));
+                Arguments.of(LossCircle.builder().margin(0.25).gamma(16).detachWeights(false).build(), Random.ids(3, BATCH, 3)),
+                Arguments.of(LossSupCon.builder().hardNegatives(HardNegatives.topK(2)).build(), Random.ids(4, BATCH, 3)),
+                Arguments.of(new LossSimple(), Random.ids(5, BATCH, 3)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -75,7 +78,8 @@ class GradientCheckTest {
 
     @Test
     void infoNceTwoTowersWithMergeVertex() {
-        for (LossInfoNCE loss : new LossInfoNCE[] {new LossInfoNCE(0.2), LossInfoNCE.builder().temperature(0.1).symmetric(true).build()}) {
+        for (LossInfoNCE loss : new LossInfoNCE[] {new LossInfoNCE(0.2), LossInfoNCE.builder().temperature(0.1).symmetric(true).build(),
+                LossInfoNCE.builder().temperature(0.1).hardNegatives(HardNegatives.topK(2)).build()}) {
             ComputationGraphConfiguration conf = base().graphBuilder()
                     .addInputs("query", "key")
                     .addLayer("q", new DenseLayer.Builder().nIn(N_IN).nOut(4).activation(Activation.TANH).build(), "query")

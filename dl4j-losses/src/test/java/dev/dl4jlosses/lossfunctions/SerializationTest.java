@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.testing.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -38,7 +39,11 @@ class SerializationTest {
                 LossNTXent.builder().temperature(0.2).normalize(false).memoryBudgetBytes(1 << 20).blockRows(3).build(),
                 new LossSupCon(0.07),
                 LossCircle.builder().margin(0.3).gamma(64).detachWeights(false).build(),
-                LossInfoNCE.builder().temperature(0.05).symmetric(true).build());
+                LossInfoNCE.builder().temperature(0.05).symmetric(true).build(),
+                LossNTXent.builder().hardNegatives(HardNegatives.topK(2)).build(),
+                LossSupCon.builder().hardNegatives(HardNegatives.threshold(-0.1)).build(),
+                LossInfoNCE.builder().hardNegatives(HardNegatives.topFraction(0.5)).symmetric(true).build(),
+                new LossSimple(0.5));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -13,9 +13,11 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.lossfunctions.LossCircle;
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
+import dev.dl4jlosses.lossfunctions.LossSimple;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
@@ -61,6 +63,13 @@ class SDContrastiveTest {
                 new Case("ntXent dot", (c, v) -> c.ntXent("loss", v[0], v[1], 0.3, false),
                         LossNTXent.builder().temperature(0.3).normalize(false).build()),
                 new Case("supCon", (c, v) -> c.supCon("loss", v[0], v[1], 0.1), new LossSupCon(0.1)),
+                new Case("ntXent, top-3 negatives", (c, v) -> c.ntXent("loss", v[0], v[1], 0.5, true, HardNegatives.topK(3)),
+                        LossNTXent.builder().hardNegatives(HardNegatives.topK(3)).build()),
+                new Case("supCon, top 40% negatives", (c, v) -> c.supCon("loss", v[0], v[1], 0.2, true, HardNegatives.topFraction(0.4)),
+                        LossSupCon.builder().temperature(0.2).hardNegatives(HardNegatives.topFraction(0.4)).build()),
+                new Case("supCon, negatives with s >= -0.2", (c, v) -> c.supCon("loss", v[0], v[1], 0.2, true, HardNegatives.threshold(-0.2)),
+                        LossSupCon.builder().temperature(0.2).hardNegatives(HardNegatives.threshold(-0.2)).build()),
+                new Case("simple λ=0.5", (c, v) -> c.simple("loss", v[0], v[1], 0.5), new LossSimple(0.5)),
                 new Case("circle", (c, v) -> c.circle("loss", v[0], v[1], 0.25, 32), new LossCircle(0.25, 32)),
                 new Case("circle, α differentiated", (c, v) -> c.circle("loss", v[0], v[1], 0.25, 32, false),
                         LossCircle.builder().gamma(32).detachWeights(false).build()));

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
+import dev.dl4jlosses.core.HardNegatives;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +49,19 @@ public final class ReferenceCase {
 
     public boolean flag(String key) {
         return (Boolean) doc.get(key);
+    }
+
+    /** The case's hard-negative selection ("hardRule", "hardValue"), or null when it keeps all negatives. */
+    public HardNegatives hardNegatives() {
+        if (!has("hardRule")) {
+            return null;
+        }
+        double value = number("hardValue");
+        return switch (HardNegatives.Rule.valueOf((String) doc.get("hardRule"))) {
+            case THRESHOLD -> HardNegatives.threshold(value);
+            case TOP_K -> HardNegatives.topK((int) value);
+            case TOP_FRACTION -> HardNegatives.topFraction(value);
+        };
     }
 
     /** A JSON matrix or vector as a float64 array ({@code [n, m]} or {@code [n, 1]}); null when absent. */
