@@ -3,6 +3,7 @@ package dev.dl4jlosses.examples.eval;
 import java.util.function.UnaryOperator;
 
 import dev.dl4jlosses.examples.images.ImageSet;
+import dev.dl4jlosses.metrics.RepresentationMetrics;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -10,8 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * @param linearProbe accuracy of a softmax regression fitted on the probe's training features, on held-out images
  * @param knnTop1     top-1 accuracy of cosine 1-nearest-neighbour on the same splits
+ * @param tolerance   mean cosine similarity of held-out images of the same class (Wang &amp; Liu 2021)
  */
-public record EncoderScores(double linearProbe, double knnTop1) {
+public record EncoderScores(double linearProbe, double knnTop1, double tolerance) {
 
     /** Scores {@code features} (images → {@code [n, d]}) with a labelled fit split and a held-out test split. */
     public static EncoderScores evaluate(UnaryOperator<INDArray> features, ImageSet fit, ImageSet test, int probeEpochs, long seed) {
@@ -19,6 +21,6 @@ public record EncoderScores(double linearProbe, double knnTop1) {
         INDArray testFeatures = features.apply(test.images());
         double probe = new LinearProbe(probeEpochs, seed).accuracy(fitFeatures, fit.labels(), testFeatures, test.labels(), fit.numClasses());
         double knn = NearestNeighbour.top1Accuracy(fitFeatures, fit.labels(), testFeatures, test.labels());
-        return new EncoderScores(probe, knn);
+        return new EncoderScores(probe, knn, RepresentationMetrics.tolerance(testFeatures, test.labels()));
     }
 }

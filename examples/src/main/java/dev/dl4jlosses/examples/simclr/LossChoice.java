@@ -1,5 +1,6 @@
 package dev.dl4jlosses.examples.simclr;
 
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.lossfunctions.LossCircle;
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
@@ -52,11 +53,20 @@ public enum LossChoice {
         }
     }
 
-    public ILossFunction dl4j(double temperature) {
+    /** @param hardNegatives which negatives each anchor keeps (NT-Xent, SupCon, InfoNCE), or null for all */
+    private void checkHardNegatives(HardNegatives hardNegatives) {
+        if (hardNegatives != null && this == CIRCLE) {
+            throw new IllegalArgumentException("--hard-negatives applies to ntxent, supcon and infonce, not to circle "
+                    + "(circle loss weighs its negatives by itself)");
+        }
+    }
+
+    public ILossFunction dl4j(double temperature, HardNegatives hardNegatives) {
         checkFront(false);
+        checkHardNegatives(hardNegatives);
         return switch (this) {
-            case NTXENT -> new LossNTXent(temperature);
-            case SUPCON -> new LossSupCon(temperature);
+            case NTXENT -> LossNTXent.builder().temperature(temperature).hardNegatives(hardNegatives).build();
+            case SUPCON -> LossSupCon.builder().temperature(temperature).hardNegatives(hardNegatives).build();
             case CIRCLE -> new LossCircle();
             case INFONCE -> throw new IllegalStateException("unreachable: checked above");
         };
@@ -66,15 +76,17 @@ public enum LossChoice {
      * The loss node on projections {@code z} ({@code [2N, d]}: view 1 rows, then view 2 rows) and label ids
      * ({@code [2N, 1]}).
      */
-    public SDVariable sameDiff(SameDiff sd, String name, SDVariable z, SDVariable labels, double temperature) {
+    public SDVariable sameDiff(SameDiff sd, String name, SDVariable z, SDVariable labels, double temperature,
+                               HardNegatives hardNegatives) {
+        checkHardNegatives(hardNegatives);
         SDContrastive losses = new SDContrastive(sd);
         return switch (this) {
-            case NTXENT -> losses.ntXent(name, z, labels, temperature);
-            case SUPCON -> losses.supCon(name, z, labels, temperature);
+            case NTXENT -> losses.ntXent(name, z, labels, temperature, true, hardNegatives);
+            case SUPCON -> losses.supCon(name, z, labels, temperature, true, hardNegatives);
             case CIRCLE -> losses.circle(name, z, labels, LossCircle.DEFAULT_MARGIN, LossCircle.DEFAULT_GAMMA);
             case INFONCE -> {
                 SDVariable[] views = sd.split(z, 2, 0);
-                yield losses.infoNce(name, views[0], views[1], null, null, temperature, true);
+                yield losses.infoNce(name, views[0], views[1], null, null, temperature, true, hardNegatives);
             }
         };
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.examples.images.AugmentedPairs;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.autodiff.listeners.At;
@@ -54,11 +55,11 @@ final class SameDiffFront implements TrainingFront {
 
     /** A new graph initialised with the parameters of {@code initial} (so both fronts start from the same weights). */
     static SameDiffFront create(Encoder encoder, MultiLayerNetwork initial, LossChoice loss, double temperature,
-                                IUpdater updater, double weightDecay) {
+                                HardNegatives hardNegatives, IUpdater updater, double weightDecay) {
         SameDiff sd = SameDiff.create();
         SDVariable z = encoder.defineSameDiff(sd, true);
         SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, 1);
-        loss.sameDiff(sd, LOSS, z, labels, temperature);
+        loss.sameDiff(sd, LOSS, z, labels, temperature, hardNegatives);
         Encoder.copyInto(sd, Encoder.parameters(initial, Integer.MAX_VALUE));
         sd.setTrainingConfig(TrainingConfig.builder().updater(updater).weightDecay(weightDecay, true)
                 .dataSetFeatureMapping(Encoder.INPUT).dataSetLabelMapping(LABELS).build());

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.examples.common.Progress;
 import dev.dl4jlosses.examples.common.WarmupCosineSchedule;
 import dev.dl4jlosses.examples.eval.Charts;
@@ -71,6 +72,11 @@ public final class SimClrImageCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "TAU", description = "Temperature tau (default: the loss's own, 0.5 for ntxent, 0.1 for supcon, 0.07 for infonce).")
     Double temperature;
 
+    @Option(names = "--hard-negatives", paramLabel = "RULE", description = "Keep only each anchor's hardest negatives "
+            + "(Wang & Liu 2021; ntxent, supcon, infonce): topk:K, fraction:F (0 < F <= 1) or threshold:T (cosine "
+            + "similarity). Default: all negatives.")
+    String hardNegativesOption;
+
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "3e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
@@ -127,6 +133,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --epochs >= 1, --batch >= 2, --filters >= 1, --probe-size >= 10, --probe-epochs >= 1");
         }
         double tau = temperature != null ? temperature : lossChoice.defaultTemperature();
+        HardNegatives hardNegatives = hardNegativesOption == null ? null : parseHardNegatives(hardNegativesOption);
 
         TrainTestImages data = loadData();
         ImageSet train = data.train();
@@ -141,7 +148,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         int totalSteps = stepsPerEpoch * epochs;
         var schedule = new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch), totalSteps, 0.01);
         String settings = String.join(" ", data.source(), "train=" + train.size(), "front=" + front, "loss=" + lossChoice,
-                "epochs=" + epochs, "batch=" + batch, "tau=" + tau, "lr=" + learningRate, "warmup=" + warmupEpochs,
+                "epochs=" + epochs, "batch=" + batch, "tau=" + tau, "hard=" + hardNegatives, "lr=" + learningRate, "warmup=" + warmupEpochs,
                 "wd=" + weightDecay, "filters=" + filters, "proj=" + projectionDim, "seed=" + seed);
 
         Files.createDirectories(out.resolve("checkpoint"));
@@ -166,8 +173,10 @@ public final class SimClrImageCommand implements Callable<Integer> {
         } else {
             Adam adam = Adam.builder().learningRateSchedule(schedule).build();
             // both fronts start from this network's weights, so a seed gives the same initial encoder on either
-            MultiLayerNetwork initial = encoder.dl4jNetwork(sameDiff ? new LossNTXent() : lossChoice.dl4j(tau), adam, weightDecay, seed);
-            trainer = sameDiff ? SameDiffFront.create(encoder, initial, lossChoice, tau, adam, weightDecay) : new Dl4jFront(encoder, initial);
+            MultiLayerNetwork initial = encoder.dl4jNetwork(sameDiff ? new LossNTXent() : lossChoice.dl4j(tau, hardNegatives),
+                    adam, weightDecay, seed);
+            trainer = sameDiff ? SameDiffFront.create(encoder, initial, lossChoice, tau, hardNegatives, adam, weightDecay)
+                    : new Dl4jFront(encoder, initial);
             System.out.println("evaluating the encoder at random initialisation (baseline) ...");
             EncoderScores baseline = EncoderScores.evaluate(trainer::features, probeFit, test, probeEpochs, seed);
             state = new RunState(settings, 0, List.of(), baseline, pairSimilarities(trainer, augmentation, pairImages));
@@ -228,6 +237,8 @@ public final class SimClrImageCommand implements Callable<Integer> {
         System.out.println("1-NN top-1 accuracy:   trained " + percent(trained.knnTop1()) + "   random init " + percent(state.baseline().knnTop1()));
         System.out.printf(Locale.ROOT, "pair cosine similarity (positive / negative): trained %.3f / %.3f   random init %.3f / %.3f%n",
                 trainedPairs.meanPositive(), trainedPairs.meanNegative(), state.baselinePairs().meanPositive(), state.baselinePairs().meanNegative());
+        System.out.printf(Locale.ROOT, "alignment / uniformity (projections): trained %.3f / %.3f   random init %.3f / %.3f%n",
+                trainedPairs.alignment(), trainedPairs.uniformity(), state.baselinePairs().alignment(), state.baselinePairs().uniformity());
         System.out.println("wrote " + out.toAbsolutePath().normalize() + ": encoder.zip, encoder.fb, metrics.json, loss.png, similarities.png");
         return 0;
     }
@@ -277,6 +288,9 @@ public final class SimClrImageCommand implements Callable<Integer> {
         map.put("knnTop1Accuracy", scores.knnTop1());
         map.put("meanPositivePairSimilarity", pairs.meanPositive());
         map.put("meanNegativePairSimilarity", pairs.meanNegative());
+        map.put("alignment", pairs.alignment());
+        map.put("uniformity", pairs.uniformity());
+        map.put("tolerance", scores.tolerance());
         return map;
     }
 
@@ -290,6 +304,28 @@ public final class SimClrImageCommand implements Callable<Integer> {
 
     private static String percent(double accuracy) {
         return String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
+    }
+
+    /** {@code topk:K}, {@code fraction:F} or {@code threshold:T}. */
+    static HardNegatives parseHardNegatives(String rule) {
+        String[] parts = rule.split(":", 2);
+        try {
+            if (parts.length == 2) {
+                switch (parts[0].toLowerCase(Locale.ROOT)) {
+                    case "topk":
+                        return HardNegatives.topK(Integer.parseInt(parts[1]));
+                    case "fraction":
+                        return HardNegatives.topFraction(Double.parseDouble(parts[1]));
+                    case "threshold":
+                        return HardNegatives.threshold(Double.parseDouble(parts[1]));
+                    default:
+                        break;
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--hard-negatives " + rule + ": " + parts[1] + " is not a number");
+        }
+        throw new IllegalArgumentException("--hard-negatives " + rule + " is not topk:K, fraction:F or threshold:T");
     }
 
     static <E extends Enum<E>> E parse(Class<E> type, String value, String option) {

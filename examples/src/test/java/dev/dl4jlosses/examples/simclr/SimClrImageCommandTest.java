@@ -18,6 +18,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -58,10 +59,14 @@ class SimClrImageCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dl4j", "samediff"})
-    void trainsWritesEveryOutputAndTheExportsReloadToTheSameEncoder(String front) throws Exception {
-        Path out = dir.resolve(front);
-        assertEquals(0, run(out, "--front", front, "--epochs", "3"));
+    @CsvSource({"dl4j, ntxent, all", "samediff, ntxent, all", "dl4j, ntxent, fraction:0.5"})
+    void trainsWritesEveryOutputAndTheExportsReloadToTheSameEncoder(String front, String loss, String hard) throws Exception {
+        Path out = dir.resolve(front + loss + hard.replace(":", ""));
+        List<String> args = new ArrayList<>(List.of("--front", front, "--loss", loss, "--epochs", "3"));
+        if (!hard.equals("all")) {
+            args.addAll(List.of("--hard-negatives", hard));
+        }
+        assertEquals(0, run(out, args.toArray(String[]::new)));
 
         double[] losses = losses(out);
         assertEquals(18, losses.length, "3 epochs of 192 / 32 steps");
@@ -74,6 +79,8 @@ class SimClrImageCommandTest {
         for (String split : new String[]{"randomInit", "trained"}) {
             double probe = metrics.get(split).get("linearProbeAccuracy").asDouble();
             assertTrue(probe >= 0 && probe <= 1, split + " probe accuracy " + probe);
+            double alignment = metrics.get(split).get("alignment").asDouble();
+            assertTrue(alignment >= 0 && alignment <= 4, split + " alignment " + alignment);
         }
         assertTrue(metrics.get("exportMaxAbsDifference").asDouble() < 1e-4);
 
@@ -118,5 +125,9 @@ class SimClrImageCommandTest {
         assertTrue(err.toString().contains("--front must be dl4j or samediff; got pytorch"), err.toString());
         assertEquals(2, run(cli, dir, "--resume"));
         assertTrue(err.toString().contains("no checkpoint"), err.toString());
+        assertEquals(2, run(cli, dir, "--hard-negatives", "topk"));
+        assertTrue(err.toString().contains("--hard-negatives topk is not topk:K, fraction:F or threshold:T"), err.toString());
+        assertEquals(2, run(cli, dir, "--loss", "circle", "--hard-negatives", "topk:3"));
+        assertTrue(err.toString().contains("not to circle"), err.toString());
     }
 }
