@@ -1,5 +1,6 @@
 package dev.dl4jlosses.examples;
 
+import dev.dl4jlosses.examples.sentence.SentenceEncoderCommand;
 import dev.dl4jlosses.examples.simclr.SimClrImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,11 +11,12 @@ import picocli.CommandLine.Command;
  * <pre>
  * java -jar examples/target/dl4j-losses-examples.jar --help
  * java -jar examples/target/dl4j-losses-examples.jar simclr-image --out runs/simclr
+ * java -jar examples/target/dl4j-losses-examples.jar sentence-encoder --out runs/sentence-encoder
  * </pre>
  */
 @Command(name = "dl4j-losses-examples", mixinStandardHelpOptions = true, version = "dl4j-losses examples 0.1.0",
         description = "Example programs that train, evaluate and export encoders with dl4j-losses.",
-        subcommands = {SimClrImageCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimClrImageCommand.class, SentenceEncoderCommand.class, CommandLine.HelpCommand.class})
 public final class ExamplesCli {
 
     private ExamplesCli() {
