@@ -1,6 +1,8 @@
 package dev.dl4jlosses.examples;
 
+import dev.dl4jlosses.examples.sentence.EmbedCommand;
 import dev.dl4jlosses.examples.sentence.SentenceEncoderCommand;
+import dev.dl4jlosses.examples.sentence.SimilarCommand;
 import dev.dl4jlosses.examples.simclr.SimClrImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dl4j-losses-examples", mixinStandardHelpOptions = true, version = "dl4j-losses examples 0.1.0",
         description = "Example programs that train, evaluate and export encoders with dl4j-losses.",
-        subcommands = {SimClrImageCommand.class, SentenceEncoderCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimClrImageCommand.class, SentenceEncoderCommand.class, EmbedCommand.class, SimilarCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ExamplesCli {
 
     private ExamplesCli() {

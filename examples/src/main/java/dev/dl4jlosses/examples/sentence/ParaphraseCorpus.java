@@ -15,8 +15,9 @@ import java.util.Set;
  * see only the overlap, an encoder has to learn which words mean the same.
  *
  * <p>Training pairs come with a hard negative: the anchor with one slot changed to another concept, realised with
- * the anchor's own words elsewhere (most surface words shared, meaning different). Held-out pairs and STS pairs use
- * concept tuples that occur in no training pair.
+ * the anchor's own words elsewhere (most surface words shared, meaning different). Held-out pairs come with a near
+ * miss, a paraphrase of the anchor with one slot changed (a distractor for retrieval). Held-out pairs, their near
+ * misses and STS pairs use concept tuples that occur in no training pair.
  */
 public final class ParaphraseCorpus {
 
@@ -69,7 +70,7 @@ public final class ParaphraseCorpus {
     private static final int SLOTS = CONCEPTS.length;
     private static final int ORDERS = 4;
 
-    /** A supervised training row (hard negative may be null) or a held-out pair. */
+    /** A supervised training row (hard negative may be null) or a held-out pair (with a near miss, or null). */
     public record Pair(String anchor, String positive, String negative) {
     }
 
@@ -106,7 +107,9 @@ public final class ParaphraseCorpus {
         for (int i = 0; i < heldOutPairs; i++) {
             int[] tuple = corpus.freshTuple(seen);
             int[] anchorWords = corpus.randomRealisation();
-            heldOut.add(new Pair(render(tuple, anchorWords, corpus.random.nextInt(ORDERS)), corpus.paraphrase(tuple, anchorWords), null));
+            int[] nearMiss = corpus.freshNeighbour(tuple, seen);
+            heldOut.add(new Pair(render(tuple, anchorWords, corpus.random.nextInt(ORDERS)), corpus.paraphrase(tuple, anchorWords),
+                    corpus.paraphrase(nearMiss, anchorWords)));
         }
         List<ScoredPair> sts = new ArrayList<>();
         for (int i = 0; i < stsPairs; i++) {
@@ -132,6 +135,18 @@ public final class ParaphraseCorpus {
             }
             if (seen.add(key(tuple))) {
                 return tuple;
+            }
+        }
+    }
+
+    /** The tuple with one slot changed to another concept, not generated before. */
+    private int[] freshNeighbour(int[] tuple, Set<Long> seen) {
+        while (true) {
+            int[] other = tuple.clone();
+            int slot = random.nextInt(SLOTS);
+            other[slot] = (tuple[slot] + 1 + random.nextInt(CONCEPTS[slot] - 1)) % CONCEPTS[slot];
+            if (seen.add(key(other))) {
+                return other;
             }
         }
     }

@@ -42,8 +42,9 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
     @Option(names = "--unsupervised", description = "On the embedded corpus: train SimCSE-style on the anchor sentences only (no pairs).")
     boolean unsupervised;
 
-    @Option(names = "--eval-pairs", paramLabel = "FILE", description = "Held-out TSV anchor<TAB>positive pairs for retrieval "
-            + "(default: the embedded held-out pairs when training on the embedded corpus, else none).")
+    @Option(names = "--eval-pairs", paramLabel = "FILE", description = "Held-out TSV anchor<TAB>positive[<TAB>distractor] for retrieval: "
+            + "each anchor's answer is its positive, among all positives and distractors (default: the embedded held-out pairs, "
+            + "with a near-miss distractor each, when training on the embedded corpus, else none).")
     Path evalPairsFile;
 
     @Option(names = "--sts", paramLabel = "FILE", description = "STS TSV sentence1<TAB>sentence2<TAB>score "
@@ -240,7 +241,8 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         List<String> evaluationText() {
             List<String> text = new ArrayList<>();
             if (heldOut != null) {
-                heldOut.forEach(p -> text.addAll(List.of(p.anchor(), p.positive())));
+                heldOut.forEach(p -> text.addAll(p.negative() == null ? List.of(p.anchor(), p.positive())
+                        : List.of(p.anchor(), p.positive(), p.negative())));
             }
             if (sts != null) {
                 sts.forEach(p -> text.addAll(List.of(p.first(), p.second())));

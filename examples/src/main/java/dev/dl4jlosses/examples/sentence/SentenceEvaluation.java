@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,13 +24,17 @@ final class SentenceEvaluation {
         if (heldOut != null) {
             List<String> anchors = heldOut.stream().map(ParaphraseCorpus.Pair::anchor).toList();
             List<String> positives = heldOut.stream().map(ParaphraseCorpus.Pair::positive).toList();
+            List<String> distractors = heldOut.stream().map(ParaphraseCorpus.Pair::negative).filter(Objects::nonNull).toList();
             Map<String, Object> retrieval = new LinkedHashMap<>();
-            System.out.printf(Locale.ROOT, "retrieval of the paraphrase among %d held-out candidates:%n", heldOut.size());
+            System.out.printf(Locale.ROOT, "retrieval of the paraphrase among %d held-out candidates (%d paraphrases of other queries, %d distractors):%n",
+                    heldOut.size() + distractors.size(), heldOut.size() - 1, distractors.size());
             methods.forEach((name, embed) -> {
-                SentenceMetrics.Retrieval r = SentenceMetrics.retrieval(embed.apply(anchors), embed.apply(positives));
+                SentenceMetrics.Retrieval r = SentenceMetrics.retrieval(embed.apply(anchors), embed.apply(positives),
+                        distractors.isEmpty() ? null : embed.apply(distractors));
                 retrieval.put(name, r);
                 System.out.printf(Locale.ROOT, "  %-8s recall@1 %.3f  recall@10 %.3f  MRR %.3f%n", name, r.recallAt1(), r.recallAt10(), r.mrr());
             });
+            retrieval.put("candidates", heldOut.size() + distractors.size());
             metrics.put("retrieval", retrieval);
         }
         if (sts != null) {

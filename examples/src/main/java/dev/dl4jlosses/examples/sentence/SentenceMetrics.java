@@ -21,14 +21,22 @@ public final class SentenceMetrics {
     private SentenceMetrics() {
     }
 
-    /** Cosine similarity; the rank of an answer counts the candidates strictly more similar (ties in its favour). */
-    public static Retrieval retrieval(INDArray queries, INDArray candidates) {
-        if (queries.rank() != 2 || !java.util.Arrays.equals(queries.shape(), candidates.shape())) {
-            throw new IllegalArgumentException("retrieval needs queries and candidates of equal shape [n, d]; got "
-                    + java.util.Arrays.toString(queries.shape()) + " and " + java.util.Arrays.toString(candidates.shape()));
+    /**
+     * Cosine similarity; query i's answer is candidate i, and the other candidates and all distractors compete with
+     * it. The rank of an answer counts the competitors strictly more similar (ties in its favour).
+     *
+     * @param distractors extra candidates {@code [m, d]} that answer no query, or null
+     */
+    public static Retrieval retrieval(INDArray queries, INDArray candidates, INDArray distractors) {
+        if (queries.rank() != 2 || !java.util.Arrays.equals(queries.shape(), candidates.shape())
+                || distractors != null && (distractors.rank() != 2 || distractors.size(1) != queries.size(1))) {
+            throw new IllegalArgumentException("retrieval needs queries and candidates of equal shape [n, d] and distractors [m, d]; got "
+                    + java.util.Arrays.toString(queries.shape()) + ", " + java.util.Arrays.toString(candidates.shape()) + " and "
+                    + (distractors == null ? "none" : java.util.Arrays.toString(distractors.shape())));
         }
-        INDArray similarities = unitRows(queries).mmul(unitRows(candidates).transpose());
-        INDArray answer = Nd4j.diag(similarities).reshape(-1, 1).broadcast(similarities.shape());
+        INDArray all = distractors == null ? candidates : Nd4j.concat(0, candidates, distractors);
+        INDArray similarities = unitRows(queries).mmul(unitRows(all).transpose());
+        INDArray answer = unitRows(queries).mul(unitRows(candidates)).sum(true, 1).broadcast(similarities.shape());
         INDArray rank = similarities.gt(answer).castTo(DataType.DOUBLE).sum(1);   // 0 = first
         double n = rank.length();
         return new Retrieval(rank.lt(1).castTo(DataType.DOUBLE).sumNumber().doubleValue() / n,
