@@ -72,6 +72,13 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
     @Option(names = "--learnable-temperature", description = "Learn the temperature (CLIP's logit scale, at most 100).")
     boolean learnableTemperature;
 
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "0", description = "Memory queue: the positives of past steps (up to N) "
+            + "are extra negatives (cross-batch memory; needs --no-hard-negatives on data with hard negatives). Default: ${DEFAULT-VALUE}, none.")
+    int queueSize;
+
+    @Option(names = "--no-hard-negatives", description = "Ignore the hard negatives of the training pairs (in-batch negatives only).")
+    boolean noHardNegatives;
+
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "2e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
@@ -129,12 +136,16 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         if (data.train().size() < batch) {
             throw new IllegalArgumentException("only " + data.train().size() + " training rows, fewer than --batch " + batch);
         }
-        boolean hardNegatives = data.train().get(0).negative() != null;
+        boolean hardNegatives = !noHardNegatives && data.train().get(0).negative() != null;
+        if (queueSize < 0 || queueSize > 0 && hardNegatives) {
+            throw new IllegalArgumentException(queueSize < 0 ? "--queue must be >= 0; got " + queueSize
+                    : "--queue cannot be combined with hard negatives (InfoNCE with a queue takes no explicit negatives); add --no-hard-negatives");
+        }
         List<String> trainingText = new ArrayList<>();
         data.train().forEach(p -> {
             trainingText.add(p.anchor());
             trainingText.add(p.positive());
-            if (p.negative() != null) {
+            if (hardNegatives) {
                 trainingText.add(p.negative());
             }
         });
@@ -147,7 +158,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         int stepsPerEpoch = data.train().size() / batch;
         int totalSteps = stepsPerEpoch * epochs;
         String settings = String.join(" ", data.source(), "rows=" + data.train().size(), "unsupervised=" + data.unsupervised(),
-                "epochs=" + epochs, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature, "lr=" + learningRate,
+                "epochs=" + epochs, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature, "queue=" + queueSize, "hard=" + hardNegatives, "lr=" + learningRate,
                 "warmup=" + warmupEpochs, "dropout=" + dropout, "dim=" + dim, "heads=" + heads, "ffn=" + ffn, "proj=" + projectionDim,
                 "tokens=" + maxTokens, "buckets=" + buckets, "minCount=" + minCount, "seed=" + seed);
 
@@ -171,27 +182,28 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         } else {
             Nd4j.getRandom().setSeed(seed);
             var schedule = new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch), totalSteps, 0.01);
-            trainer = SentenceTrainer.create(encoder, vocabulary, hardNegatives, temperature, learnableTemperature, dropout,
+            trainer = SentenceTrainer.create(encoder, vocabulary, hardNegatives, temperature, learnableTemperature, queueSize, dropout,
                     Adam.builder().learningRateSchedule(schedule).build());
             state = new TrainingState(settings, 0, List.of(), 0);
         }
 
         int lastEpoch = stopAfterEpochs == null ? epochs : Math.min(epochs, stopAfterEpochs);
-        System.out.printf(Locale.ROOT, "training: %d epochs of %d steps, %d pairs per step, InfoNCE tau %s%n", epochs, stepsPerEpoch, batch,
-                learnableTemperature ? temperature + " (learnable)" : temperature);
+        System.out.printf(Locale.ROOT, "training: %d epochs of %d steps, %d pairs per step, InfoNCE tau %s%s%n", epochs, stepsPerEpoch, batch,
+                learnableTemperature ? temperature + " (learnable)" : temperature, queueSize > 0 ? ", memory queue " + queueSize : "");
         List<Double> losses = new ArrayList<>(state.losses());
-        int sentencesPerRow = data.unsupervised() ? 1 : hardNegatives ? 3 : 2;
+        int sentencesPerRow = hardNegatives ? 3 : 2;   // sentences encoded per row (SimCSE: the same one twice)
         Progress progress = new Progress(System.out, "sentences", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
         long sentences = 0;
         long start = System.nanoTime();
         double trainSeconds = state.trainSeconds();
         for (int epoch = state.epochsDone(); epoch < lastEpoch; epoch++) {
             // per-epoch seeds: a run resumed at an epoch boundary sees the same order and dropout masks
-            List<ParaphraseCorpus.Pair> order = new ArrayList<>(data.train());
+            List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, data.train().size()).boxed().toList());
             Collections.shuffle(order, new Random(seed + epoch));
             Nd4j.getRandom().setSeed(seed + 1000L * (epoch + 1));
             for (int step = 0; step < stepsPerEpoch; step++) {
-                double loss = trainer.fit(order.subList(step * batch, (step + 1) * batch));
+                int[] ids = order.subList(step * batch, (step + 1) * batch).stream().mapToInt(Integer::intValue).toArray();
+                double loss = trainer.fit(java.util.Arrays.stream(ids).mapToObj(data.train()::get).toList(), ids);
                 if (!Double.isFinite(loss)) {
                     throw new IllegalStateException("loss became " + loss + " at epoch " + (epoch + 1) + " step " + (step + 1)
                             + "; try a lower --lr or a higher --temperature");

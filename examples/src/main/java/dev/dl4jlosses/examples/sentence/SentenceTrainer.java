@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.dl4jlosses.samediff.LogitScale;
 import dev.dl4jlosses.samediff.SDContrastive;
+import dev.dl4jlosses.samediff.SDMemoryQueue;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Loss;
@@ -25,7 +26,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * The training graph: the encoder applied to anchors, positives and (optionally) hard negatives with shared
  * weights and dropout, and {@link SDContrastive#infoNce} (symmetric, in-batch negatives plus the hard negatives in
  * the anchors-to-positives direction) as its loss. Unsupervised (SimCSE) training passes the same sentences as
- * anchors and positives; their dropout masks differ.
+ * anchors and positives; their dropout masks differ. With a memory queue (instead of hard negatives), the positives
+ * of past steps are extra negatives of every anchor except those of the same pair (ids: each pair's index in the
+ * training data); they come from the same encoder a few steps earlier, as in cross-batch memory (Wang et al. 2020),
+ * not from a momentum encoder as in MoCo.
  */
 final class SentenceTrainer {
 
@@ -34,11 +38,14 @@ final class SentenceTrainer {
     static final String NEGATIVE = "negative";
     static final String LOSS = "loss";
     static final String LOGIT_SCALE = "logit_scale";
+    static final String PAIR_IDS = "pair_ids";
+    static final String QUEUE = "queue";
 
     private final SentenceEncoder encoder;
     private final Vocabulary vocabulary;
     private final SameDiff sd;
     private final boolean hardNegatives;
+    private final boolean queue;
     private final double keep;
     private final LastLoss lastLoss = new LastLoss();
 
@@ -47,16 +54,26 @@ final class SentenceTrainer {
         this.vocabulary = vocabulary;
         this.sd = sd;
         this.hardNegatives = hardNegatives;
+        this.queue = sd.hasVariable(QUEUE + "/keys");
         this.keep = 1 - dropout;
         sd.addListeners(lastLoss);
+        if (queue) {
+            // listeners are not saved with a graph: (re-)attach the queue's after creation and after loading
+            sd.addListeners(SDMemoryQueue.get(sd, QUEUE).enqueueAfterEachStep());
+        }
     }
 
     /**
      * @param temperature          τ, or the initial τ when learnable
      * @param learnableTemperature CLIP's learnable logit scale {@code min(e^t, 100)}, {@code t} starting at {@code ln(1/τ)}
+     * @param queueSize            past positives kept as extra negatives (0: none); not with hard negatives
      */
     static SentenceTrainer create(SentenceEncoder encoder, Vocabulary vocabulary, boolean hardNegatives, double temperature,
-                                  boolean learnableTemperature, double dropout, IUpdater updater) {
+                                  boolean learnableTemperature, int queueSize, double dropout, IUpdater updater) {
+        if (queueSize > 0 && hardNegatives) {
+            throw new IllegalArgumentException("a memory queue cannot be combined with hard negatives (InfoNCE with a queue takes no "
+                    + "explicit negatives); drop the hard negatives or the queue");
+        }
         SameDiff sd = SameDiff.create();
         SDVariable anchors = encoder.encode(sd, ANCHOR, ANCHOR + "_" + SentenceEncoder.EMBEDDING, true, DataType.FLOAT);
         SDVariable positives = encoder.encode(sd, POSITIVE, POSITIVE + "_" + SentenceEncoder.EMBEDDING, true, DataType.FLOAT);
@@ -64,9 +81,16 @@ final class SentenceTrainer {
                 ? encoder.encode(sd, NEGATIVE, NEGATIVE + "_" + SentenceEncoder.EMBEDDING, true, DataType.FLOAT) : null;
         LogitScale scale = learnableTemperature ? LogitScale.learnable(LogitScale.variable(sd, LOGIT_SCALE, temperature))
                 : LogitScale.fixed(temperature);
-        new SDContrastive(sd).infoNce(LOSS, anchors, positives, negatives, null, scale, true);
-        sd.setTrainingConfig(TrainingConfig.builder().updater(updater).dataSetFeatureMapping(inputs(hardNegatives))
-                .markLabelsUnused().build());
+        List<String> inputs = inputs(hardNegatives);
+        if (queueSize > 0) {
+            SDMemoryQueue queue = SDMemoryQueue.create(sd, QUEUE, queueSize, encoder.projectionDim(), DataType.FLOAT);
+            SDVariable ids = sd.placeHolder(PAIR_IDS, DataType.FLOAT, -1);
+            new SDContrastive(sd).infoNceWithQueue(LOSS, anchors, positives, queue, ids, scale, true);
+            inputs.add(PAIR_IDS);
+        } else {
+            new SDContrastive(sd).infoNce(LOSS, anchors, positives, negatives, null, scale, true);
+        }
+        sd.setTrainingConfig(TrainingConfig.builder().updater(updater).dataSetFeatureMapping(inputs).markLabelsUnused().build());
         return new SentenceTrainer(encoder, vocabulary, sd, hardNegatives, dropout);
     }
 
@@ -85,13 +109,20 @@ final class SentenceTrainer {
         return names;
     }
 
-    /** One optimizer step on a batch; returns its loss. Dropout masks come from ND4J's generator (seed it per epoch). */
-    double fit(List<ParaphraseCorpus.Pair> batch) {
+    /**
+     * One optimizer step on a batch; returns its loss. Dropout masks come from ND4J's generator (seed it per epoch).
+     *
+     * @param ids each pair's index in the training data (used by the memory queue only)
+     */
+    double fit(List<ParaphraseCorpus.Pair> batch, int[] ids) {
         List<INDArray> features = new ArrayList<>();
         features.addAll(input(batch.stream().map(ParaphraseCorpus.Pair::anchor).toList(), true));
         features.addAll(input(batch.stream().map(ParaphraseCorpus.Pair::positive).toList(), true));
         if (hardNegatives) {
             features.addAll(input(batch.stream().map(ParaphraseCorpus.Pair::negative).toList(), true));
+        }
+        if (queue) {
+            features.add(Nd4j.createFromArray(ids).castTo(DataType.FLOAT));
         }
         sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[0]));
         return lastLoss.value;

@@ -47,11 +47,11 @@ class SentenceEncoderCommandTest {
         Vocabulary vocabulary = Vocabulary.build(text, 1, 64, 3, 4, 20);
         SentenceEncoder encoder = SentenceEncoder.forVocabulary(vocabulary, 16, 2, 32, 8);
         Nd4j.getRandom().setSeed(11);
-        SentenceTrainer trainer = SentenceTrainer.create(encoder, vocabulary, true, 0.1, true, 0.2, new Adam(1e-2));
+        SentenceTrainer trainer = SentenceTrainer.create(encoder, vocabulary, true, 0.1, true, 0, 0.2, new Adam(1e-2));
         List<String> heldOut = corpus.heldOut().stream().map(ParaphraseCorpus.Pair::anchor).toList();
         INDArray before = trainer.embed(heldOut);
         for (int step = 0; step < 3; step++) {
-            assertTrue(Double.isFinite(trainer.fit(corpus.train().subList(32 * step, 32 * step + 32))));
+            assertTrue(Double.isFinite(trainer.fit(corpus.train().subList(32 * step, 32 * step + 32), null)));
         }
         INDArray trained = trainer.embed(heldOut);
         assertTrue(trained.sub(before).amaxNumber().doubleValue() > 1e-3, "training changed the encoder");
@@ -120,19 +120,31 @@ class SentenceEncoderCommandTest {
         assertEquals(1.0, Double.parseDouble(neighbours[0].split("\t")[0]), 1e-4);
     }
 
-    @Test
-    void resumedRunEqualsUninterruptedRun() throws Exception {
+    /** Also with the options whose state lives in the checkpoint: the memory queue and the learnable temperature. */
+    @ParameterizedTest
+    @CsvSource({"''", "--queue 48 --no-hard-negatives --learnable-temperature"})
+    void resumedRunEqualsUninterruptedRun(String options) throws Exception {
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
-        assertEquals(0, runTiny(whole, "--epochs", "2").code());
-        assertEquals(0, runTiny(parts, "--epochs", "2", "--stop-after-epochs", "1").code());
+        List<String> args = new ArrayList<>(List.of("--epochs", "2"));
+        if (!options.isEmpty()) {
+            args.addAll(List.of(options.split(" ")));
+        }
+        Result first = runTiny(whole, args.toArray(String[]::new));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains(options.isEmpty() ? "with hard negatives" : "memory queue 48"), first.out());
+        args.addAll(List.of("--stop-after-epochs", "1"));
+        assertEquals(0, runTiny(parts, args.toArray(String[]::new)).code());
         assertFalse(Files.exists(parts.resolve(ExportedEncoder.GRAPH)), "stopped before the export");
-        Result resumed = runTiny(parts, "--epochs", "2", "--resume");
+        args.set(args.size() - 2, "--resume");
+        args.remove(args.size() - 1);
+        Result resumed = runTiny(parts, args.toArray(String[]::new));
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("resuming after epoch 1 of 2"), resumed.out());
         assertEquals(TrainingState.read(whole.resolve("checkpoint/state.json")).losses(), TrainingState.read(parts.resolve("checkpoint/state.json")).losses());
 
-        Result changed = runTiny(parts, "--epochs", "2", "--resume", "--lr", "1e-2");
+        args.addAll(List.of("--lr", "1e-2"));
+        Result changed = runTiny(parts, args.toArray(String[]::new));
         assertEquals(2, changed.code());
         assertTrue(changed.err().contains("different settings"), changed.err());
     }
