@@ -52,10 +52,6 @@ public final class ExportedEncoder {
         vocabulary.write(dir.resolve(VOCABULARY));
     }
 
-    public SameDiff graph() {
-        return graph;
-    }
-
     /** One embedding row per sentence, {@code [n, p]} float. */
     public INDArray embed(List<String> sentences) {
         List<INDArray> chunks = new ArrayList<>();

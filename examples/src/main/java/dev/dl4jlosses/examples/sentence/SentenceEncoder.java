@@ -37,8 +37,8 @@ public record SentenceEncoder(int rows, int maxTokens, int dim, int heads, int f
     private static final double MASKED_LOGIT = -1e9;
 
     public SentenceEncoder {
-        if (rows < 2 || maxTokens < 1 || dim < 1 || heads < 1 || dim % heads != 0 || ffn < 1 || projectionDim < 1) {
-            throw new IllegalArgumentException("encoder needs rows >= 2, tokens, dim, ffn, projection >= 1 and heads dividing dim; got "
+        if (rows < 1 || maxTokens < 1 || dim < 1 || heads < 1 || dim % heads != 0 || ffn < 1 || projectionDim < 1) {
+            throw new IllegalArgumentException("encoder needs rows, tokens, dim, ffn, projection >= 1 and heads dividing dim; got "
                     + this);
         }
     }

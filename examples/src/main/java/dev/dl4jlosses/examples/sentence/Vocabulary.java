@@ -25,7 +25,7 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
  * Tokenisation, fastText-style: a sentence is lower-cased and split into words (runs of letters, digits and
  * apostrophes); each word is represented by up to {@code slots} embedding rows, its own (if it is in the vocabulary)
  * and those of hashed character {@code n}-grams of {@code <word>} (so a word never seen in training still gets a
- * vector from its spelling). Row 0 is padding. Rows: {@code 1 .. words} the vocabulary, then {@code buckets} n-gram
+ * vector from its spelling). Embedding rows: {@code 0 .. words - 1} the vocabulary, then {@code buckets} n-gram
  * buckets. Saved as JSON next to the exported encoder.
  *
  * <p>A batch of sentences is encoded as two matrices (see {@link TokenBatch}) rather than an index array, because
@@ -51,7 +51,7 @@ public final class Vocabulary {
     private final Map<String, Integer> ids = new HashMap<>();
 
     /**
-     * @param words     the vocabulary (row {@code i + 1} is word {@code i})
+     * @param words     the vocabulary (row {@code i} is word {@code i})
      * @param buckets   hashed n-gram rows
      * @param ngram     characters per n-gram
      * @param slots     rows per word: 1 for the word, {@code slots - 1} for its n-grams (evenly spaced if more)
@@ -70,7 +70,7 @@ public final class Vocabulary {
         this.slots = slots;
         this.maxTokens = maxTokens;
         for (int i = 0; i < this.words.size(); i++) {
-            ids.put(this.words.get(i), i + 1);
+            ids.put(this.words.get(i), i);
         }
     }
 
@@ -91,17 +91,13 @@ public final class Vocabulary {
         return Arrays.stream(NOT_WORD.split(sentence.toLowerCase(Locale.ROOT))).filter(w -> !w.isEmpty()).toList();
     }
 
-    /** Embedding rows: padding, the vocabulary, the n-gram buckets. */
+    /** Embedding rows: the vocabulary, then the n-gram buckets. */
     public int rows() {
-        return 1 + words.size() + buckets;
+        return words.size() + buckets;
     }
 
     public int size() {
         return words.size();
-    }
-
-    public int slots() {
-        return slots;
     }
 
     public int maxTokens() {
@@ -156,7 +152,7 @@ public final class Vocabulary {
         for (int g = 0; g < gramSlots; g++) {
             int start = (int) ((long) g * grams / gramSlots);
             String gram = marked.substring(start, Math.min(marked.length(), start + ngram));
-            rows[next++] = 1 + words.size() + Math.floorMod(fnv1a(gram), buckets);
+            rows[next++] = words.size() + Math.floorMod(fnv1a(gram), buckets);
         }
         return rows;
     }
