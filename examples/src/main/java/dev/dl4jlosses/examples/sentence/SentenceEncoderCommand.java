@@ -144,7 +144,9 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         List<String> trainingText = new ArrayList<>();
         data.train().forEach(p -> {
             trainingText.add(p.anchor());
-            trainingText.add(p.positive());
+            if (!data.unsupervised()) {   // there the positive is the anchor again
+                trainingText.add(p.positive());
+            }
             if (hardNegatives) {
                 trainingText.add(p.negative());
             }
@@ -158,8 +160,8 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         int stepsPerEpoch = data.train().size() / batch;
         int totalSteps = stepsPerEpoch * epochs;
         String settings = String.join(" ", data.source(), "rows=" + data.train().size(), "unsupervised=" + data.unsupervised(),
-                "epochs=" + epochs, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature, "queue=" + queueSize, "hard=" + hardNegatives, "lr=" + learningRate,
-                "warmup=" + warmupEpochs, "dropout=" + dropout, "dim=" + dim, "heads=" + heads, "ffn=" + ffn, "proj=" + projectionDim,
+                "hard=" + hardNegatives, "epochs=" + epochs, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature,
+                "queue=" + queueSize, "lr=" + learningRate, "warmup=" + warmupEpochs, "dropout=" + dropout, "dim=" + dim, "heads=" + heads, "ffn=" + ffn, "proj=" + projectionDim,
                 "tokens=" + maxTokens, "buckets=" + buckets, "minCount=" + minCount, "seed=" + seed);
 
         Path checkpointDir = out.resolve("checkpoint");
