@@ -76,6 +76,10 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             + "are extra negatives (cross-batch memory; needs --no-hard-negatives on data with hard negatives). Default: ${DEFAULT-VALUE}, none.")
     int queueSize;
 
+    @Option(names = "--queue-start-epoch", paramLabel = "N", defaultValue = "1", description = "Epochs trained before the queue starts "
+            + "filling; a queue filled from the first step holds keys too stale to help (default: ${DEFAULT-VALUE}).")
+    int queueStartEpoch;
+
     @Option(names = "--no-hard-negatives", description = "Ignore the hard negatives of the training pairs (in-batch negatives only).")
     boolean noHardNegatives;
 
@@ -137,8 +141,9 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             throw new IllegalArgumentException("only " + data.train().size() + " training rows, fewer than --batch " + batch);
         }
         boolean hardNegatives = !noHardNegatives && data.train().get(0).negative() != null;
-        if (queueSize < 0 || queueSize > 0 && hardNegatives) {
-            throw new IllegalArgumentException(queueSize < 0 ? "--queue must be >= 0; got " + queueSize
+        if (queueSize < 0 || queueStartEpoch < 0 || queueSize > 0 && hardNegatives) {
+            throw new IllegalArgumentException(queueSize < 0 || queueStartEpoch < 0
+                    ? "--queue and --queue-start-epoch must be >= 0; got " + queueSize + " and " + queueStartEpoch
                     : "--queue cannot be combined with hard negatives (InfoNCE with a queue takes no explicit negatives); add --no-hard-negatives");
         }
         List<String> trainingText = new ArrayList<>();
@@ -161,7 +166,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         int totalSteps = stepsPerEpoch * epochs;
         String settings = String.join(" ", data.source(), "rows=" + data.train().size(), "unsupervised=" + data.unsupervised(),
                 "hard=" + hardNegatives, "epochs=" + epochs, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature,
-                "queue=" + queueSize, "lr=" + learningRate, "warmup=" + warmupEpochs, "dropout=" + dropout, "dim=" + dim, "heads=" + heads, "ffn=" + ffn, "proj=" + projectionDim,
+                "queue=" + queueSize, "queueStart=" + queueStartEpoch, "lr=" + learningRate, "warmup=" + warmupEpochs, "dropout=" + dropout, "dim=" + dim, "heads=" + heads, "ffn=" + ffn, "proj=" + projectionDim,
                 "tokens=" + maxTokens, "buckets=" + buckets, "minCount=" + minCount, "seed=" + seed);
 
         Path checkpointDir = out.resolve("checkpoint");
@@ -191,7 +196,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
 
         int lastEpoch = stopAfterEpochs == null ? epochs : Math.min(epochs, stopAfterEpochs);
         System.out.printf(Locale.ROOT, "training: %d epochs of %d steps, %d pairs per step, InfoNCE tau %s%s%n", epochs, stepsPerEpoch, batch,
-                learnableTemperature ? temperature + " (learnable)" : temperature, queueSize > 0 ? ", memory queue " + queueSize : "");
+                learnableTemperature ? temperature + " (learnable)" : temperature, queueSize > 0 ? ", memory queue " + queueSize + " from epoch " + (queueStartEpoch + 1) : "");
         List<Double> losses = new ArrayList<>(state.losses());
         int sentencesPerRow = hardNegatives ? 3 : 2;   // sentences encoded per row (SimCSE: the same one twice)
         Progress progress = new Progress(System.out, "sentences", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
@@ -203,6 +208,9 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, data.train().size()).boxed().toList());
             Collections.shuffle(order, new Random(seed + epoch));
             Nd4j.getRandom().setSeed(seed + 1000L * (epoch + 1));
+            if (epoch >= queueStartEpoch) {
+                trainer.startQueue();
+            }
             for (int step = 0; step < stepsPerEpoch; step++) {
                 int[] ids = order.subList(step * batch, (step + 1) * batch).stream().mapToInt(Integer::intValue).toArray();
                 double loss = trainer.fit(java.util.Arrays.stream(ids).mapToObj(data.train()::get).toList(), ids);

@@ -26,8 +26,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * The training graph: the encoder applied to anchors, positives and (optionally) hard negatives with shared
  * weights and dropout, and {@link SDContrastive#infoNce} (symmetric, in-batch negatives plus the hard negatives in
  * the anchors-to-positives direction) as its loss. Unsupervised (SimCSE) training passes the same sentences as
- * anchors and positives; their dropout masks differ. With a memory queue (instead of hard negatives), the positives
- * of past steps are extra negatives of every anchor except those of the same pair (ids: each pair's index in the
+ * anchors and positives; their dropout masks differ. With a memory queue (instead of hard negatives), once
+ * {@link #startQueue started}, the positives of past steps are extra negatives of every anchor except those of the same pair (ids: each pair's index in the
  * training data); they come from the same encoder a few steps earlier, as in cross-batch memory (Wang et al. 2020),
  * not from a momentum encoder as in MoCo.
  */
@@ -46,6 +46,7 @@ final class SentenceTrainer {
     private final SameDiff sd;
     private final boolean hardNegatives;
     private final boolean queue;
+    private boolean queueStarted;
     private final double keep;
     private final LastLoss lastLoss = new LastLoss();
 
@@ -57,9 +58,18 @@ final class SentenceTrainer {
         this.queue = sd.hasVariable(QUEUE + "/keys");
         this.keep = 1 - dropout;
         sd.addListeners(lastLoss);
-        if (queue) {
-            // listeners are not saved with a graph: (re-)attach the queue's after creation and after loading
+    }
+
+    /**
+     * From now on, each step enqueues its positives (until then the queue stays empty and the loss is plain InfoNCE).
+     * A queue filled from the start, while the encoder still changes fast, holds keys too stale to be useful
+     * negatives and training fails (MoCo's observation without a momentum encoder); cross-batch memory likewise
+     * starts after a warm-up. Listeners are not saved with a graph, so a restored trainer is started again.
+     */
+    void startQueue() {
+        if (queue && !queueStarted) {
             sd.addListeners(SDMemoryQueue.get(sd, QUEUE).enqueueAfterEachStep());
+            queueStarted = true;
         }
     }
 

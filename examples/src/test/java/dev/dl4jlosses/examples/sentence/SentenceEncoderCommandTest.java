@@ -122,7 +122,7 @@ class SentenceEncoderCommandTest {
 
     /** Also with the options whose state lives in the checkpoint: the memory queue and the learnable temperature. */
     @ParameterizedTest
-    @CsvSource({"''", "--queue 48 --no-hard-negatives --learnable-temperature"})
+    @CsvSource({"''", "--queue 48 --queue-start-epoch 0 --no-hard-negatives --learnable-temperature"})
     void resumedRunEqualsUninterruptedRun(String options) throws Exception {
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
