@@ -17,7 +17,7 @@ import java.util.Set;
  * <p>Training pairs come with a hard negative: the anchor with one slot changed to another concept, realised with
  * the anchor's own words elsewhere (most surface words shared, meaning different). Held-out pairs come with a near
  * miss, a paraphrase of the anchor with one slot changed (a distractor for retrieval). Held-out pairs, their near
- * misses and STS pairs use concept tuples that occur in no training pair.
+ * misses and the first sentence of each STS pair use concept tuples that occur in no training pair.
  */
 public final class ParaphraseCorpus {
 
