@@ -4,6 +4,7 @@ import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.lossfunctions.LossCircle;
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
+import dev.dl4jlosses.lossfunctions.LossSimple;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
 import dev.dl4jlosses.samediff.SDContrastive;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -18,6 +19,8 @@ public enum LossChoice {
     SUPCON(true, true),
     /** Circle loss on the views' image ids (uses margin and gamma, not the temperature). */
     CIRCLE(false, true),
+    /** L_simple (Wang &amp; Liu 2021): the non-hardness-aware baseline, every negative weighs alike (uses lambda = 1, not the temperature). */
+    SIMPLE(false, true),
     /** InfoNCE from view 1 (queries) to view 2 (keys), symmetric; SameDiff front only (one MultiLayerNetwork output can't hold both towers). */
     INFONCE(false, false);
 
@@ -34,12 +37,17 @@ public enum LossChoice {
         return classLabels;
     }
 
-    /** The loss's own default temperature (circle loss has none: it uses margin and gamma). */
+    /** Whether the loss has a temperature (circle loss uses margin and gamma, L_simple its lambda). */
+    public boolean usesTemperature() {
+        return this != CIRCLE && this != SIMPLE;
+    }
+
+    /** The loss's own default temperature, NaN for a loss without one. */
     public double defaultTemperature() {
         return switch (this) {
             case NTXENT -> LossNTXent.DEFAULT_TEMPERATURE;
             case SUPCON -> LossSupCon.DEFAULT_TEMPERATURE;
-            case CIRCLE -> Double.NaN;
+            case CIRCLE, SIMPLE -> Double.NaN;
             case INFONCE -> LossInfoNCE.DEFAULT_TEMPERATURE;
         };
     }
@@ -55,9 +63,9 @@ public enum LossChoice {
 
     /** @param hardNegatives which negatives each anchor keeps (NT-Xent, SupCon, InfoNCE), or null for all */
     private void checkHardNegatives(HardNegatives hardNegatives) {
-        if (hardNegatives != null && this == CIRCLE) {
-            throw new IllegalArgumentException("--hard-negatives applies to ntxent, supcon and infonce, not to circle "
-                    + "(circle loss weighs its negatives by itself)");
+        if (hardNegatives != null && !usesTemperature()) {
+            throw new IllegalArgumentException("--hard-negatives applies to ntxent, supcon and infonce, not to "
+                    + name().toLowerCase(java.util.Locale.ROOT) + " (it has no softmax over negatives to truncate)");
         }
     }
 
@@ -68,6 +76,7 @@ public enum LossChoice {
             case NTXENT -> LossNTXent.builder().temperature(temperature).hardNegatives(hardNegatives).build();
             case SUPCON -> LossSupCon.builder().temperature(temperature).hardNegatives(hardNegatives).build();
             case CIRCLE -> new LossCircle();
+            case SIMPLE -> new LossSimple();
             case INFONCE -> throw new IllegalStateException("unreachable: checked above");
         };
     }
@@ -84,6 +93,7 @@ public enum LossChoice {
             case NTXENT -> losses.ntXent(name, z, labels, temperature, true, hardNegatives);
             case SUPCON -> losses.supCon(name, z, labels, temperature, true, hardNegatives);
             case CIRCLE -> losses.circle(name, z, labels, LossCircle.DEFAULT_MARGIN, LossCircle.DEFAULT_GAMMA);
+            case SIMPLE -> losses.simple(name, z, labels, LossSimple.DEFAULT_LAMBDA);
             case INFONCE -> {
                 SDVariable[] views = sd.split(z, 2, 0);
                 yield losses.infoNce(name, views[0], views[1], null, null, temperature, true, hardNegatives);
