@@ -62,7 +62,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     String loss;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default: 6 on the embedded dataset, 1 on files; "
-            + "with the default sizes about 5 and 8 minutes of training on a 2-core CPU).")
+            + "with the default sizes about 3 and 5 minutes of training on a 2-core CPU).")
     Integer epochsOption;
 
     private int epochs;
@@ -94,7 +94,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     int projectionDim;
 
     @Option(names = "--train-size", paramLabel = "N", description = "Use only the first N training images (default: embedded 4096 "
-            + "generated; files: as many as train in about 8 minutes, 45000 at 28x28 and 34453 at 32x32, all if fewer).")
+            + "generated; files: the pixels of 45000 images of 28x28, i.e. 34453 at 32x32, all if fewer).")
     Integer trainSize;
 
     @Option(names = "--test-size", paramLabel = "N", description = "Held-out images for the evaluation (default: all of the test split; embedded: 2000 generated).")
@@ -119,7 +119,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     Integer stopAfterEpochs;
 
     private static final int PAIR_SAMPLE = 256;
-    /** Default training set from files: pixels the default encoder trains on in about 8 minutes (45000 images of 28x28). */
+    /** Default training set from files: about 5 minutes of training at the embedded run's measured speed (45000 images of 28x28). */
     private static final int FILE_TRAINING_PIXELS = 45_000 * 28 * 28;
     private static final int PREFETCH = 3;
 
