@@ -152,7 +152,8 @@ public final class SimClrImageCommand implements Callable<Integer> {
         int stepsPerEpoch = AugmentedPairs.stepsPerEpoch(train.size(), batch);
         int totalSteps = stepsPerEpoch * epochs;
         var schedule = new WarmupCosineSchedule(learningRate, warmupSteps(warmupEpochs, stepsPerEpoch, totalSteps), totalSteps, 0.01);
-        String settings = String.join(" ", data.source(), "train=" + train.size(), "front=" + front, "loss=" + lossChoice,
+        String settings = String.join(" ", data.source(), "train=" + train.size(), "size=" + train.channels() + "x" + train.height() + "x" + train.width(),
+                "front=" + (sameDiff ? "samediff" : "dl4j"), "loss=" + lossChoice,
                 "epochs=" + epochs, "batch=" + batch, "tau=" + tau, "hard=" + hardNegatives, "lr=" + learningRate, "warmup=" + warmupEpochs,
                 "wd=" + weightDecay, "filters=" + filters, "proj=" + projectionDim, "seed=" + seed);
 
@@ -164,7 +165,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         TrainingFront trainer;
         RunState state;
         if (resume) {
-            if (!Files.isRegularFile(checkpointState) || !Files.isRegularFile(checkpointModel)) {
+            if (!Files.isRegularFile(checkpointState)) {
                 throw new IllegalArgumentException("--resume: no checkpoint in " + out.resolve("checkpoint") + " (expected "
                         + checkpointModel.getFileName() + " and state.json)");
             }
@@ -172,6 +173,9 @@ public final class SimClrImageCommand implements Callable<Integer> {
             if (!state.settings().equals(settings)) {
                 throw new IllegalArgumentException("--resume: the checkpoint in " + out + " was made with different settings:\n  checkpoint: "
                         + state.settings() + "\n  now:        " + settings);
+            }
+            if (!Files.isRegularFile(checkpointModel)) {
+                throw new IllegalArgumentException("--resume: " + checkpointModel + " is missing next to its state.json");
             }
             trainer = sameDiff ? SameDiffFront.restore(encoder, checkpointModel) : Dl4jFront.restore(encoder, checkpointModel);
             if (trainer.iterations() != (long) state.epochsDone() * stepsPerEpoch) {
@@ -198,7 +202,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "training: %s front, %s loss (%s), %d epochs of %d steps, %d views per step%n",
                 sameDiff ? "SameDiff" : "DL4J", lossChoice.name().toLowerCase(Locale.ROOT),
                 lossChoice.usesTemperature() ? "tau " + tau : "its default hyper-parameters", epochs, stepsPerEpoch, 2 * batch);
-        Progress progress = new Progress(System.out, "images", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
+        Progress progress = new Progress(System.out, "views", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
         long images = 0;
         try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.epochsDone(), lastEpoch, PREFETCH)) {
             for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
