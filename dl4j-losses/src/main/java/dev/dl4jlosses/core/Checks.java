@@ -43,7 +43,7 @@ public final class Checks {
 
     public static void finite(String what, INDArray a) {
         if (!a.isEmpty() && (BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()))) {
-            throw new IllegalArgumentException(what + " contain NaN or infinite values (shape " + shape(a) + ")");
+            throw new IllegalArgumentException(what + " has NaN or infinite values (shape " + shape(a) + ")");
         }
     }
 

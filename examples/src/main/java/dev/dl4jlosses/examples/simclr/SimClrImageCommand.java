@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 
 import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.examples.common.Progress;
+import dev.dl4jlosses.examples.common.RunFailure;
 import dev.dl4jlosses.examples.common.WarmupCosineSchedule;
 import dev.dl4jlosses.examples.eval.Charts;
 import dev.dl4jlosses.examples.eval.EncoderScores;
@@ -206,10 +207,16 @@ public final class SimClrImageCommand implements Callable<Integer> {
         long images = 0;
         try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.epochsDone(), lastEpoch, PREFETCH)) {
             for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
-                double value = trainer.fit(b, lossChoice);
+                String where = " at epoch " + (b.epoch() + 1) + " step " + (b.step() + 1) + "; try a lower --lr or a higher --temperature";
+                double value;
+                try {
+                    value = trainer.fit(b, lossChoice);
+                } catch (IllegalArgumentException e) {
+                    // the flags were checked up front: a loss that rejects the network's output means training diverged
+                    throw new RunFailure("training diverged (" + e.getMessage() + ")" + where);
+                }
                 if (!Double.isFinite(value)) {
-                    throw new IllegalStateException("loss became " + value + " at epoch " + (b.epoch() + 1) + " step " + (b.step() + 1)
-                            + "; try a lower --lr or a higher --temperature");
+                    throw new RunFailure("loss became " + value + where);
                 }
                 losses.add(value);
                 images += b.views().size(0);

@@ -130,6 +130,18 @@ class SimClrImageCommandTest {
     }
 
     @Test
+    void aDivergedLossStopsWithAMessageNotAStackTrace() {
+        StringWriter err = new StringWriter();
+        int status = ExamplesCli.commandLine().setErr(new PrintWriter(err)).execute("simclr-image", "--out", dir.toString(),
+                "--image-size", "16", "--train-size", "64", "--test-size", "16", "--probe-size", "16", "--filters", "4",
+                "--batch", "32", "--warmup-epochs", "0", "--lr", "1e12", "--epochs", "5");
+        assertEquals(1, status, err.toString());
+        assertTrue(err.toString().startsWith("stopped: training diverged (preOutput has NaN or infinite values (shape [64, 64])) at epoch ")
+                || err.toString().startsWith("stopped: loss became NaN at epoch "), err.toString());
+        assertTrue(err.toString().contains("try a lower --lr"), err.toString());
+    }
+
+    @Test
     void warmUpIsCappedAtAFifthOfTheRun() {
         assertEquals(32, SimClrImageCommand.warmupSteps(1, 32, 192), "6 epochs of 32 steps: one epoch of warm-up");
         assertEquals(70, SimClrImageCommand.warmupSteps(1, 351, 351), "a one-epoch run still decays");
