@@ -9,8 +9,9 @@ package dev.dl4jlosses.core;
  * <p>Gradient, with {@code H_apn = [d_ap - d_an + m > 0]} on valid triplets: {@code ∂L/∂d_ap = Σ_n H_apn / |T_{>0}|},
  * {@code ∂L/∂d_an = -Σ_p H_apn / |T_{>0}|}.
  *
- * <p>The triplets are materialised as a {@code [B, B, B]} array, so memory grows as {@code B³} (about 50 MB of
- * float64 temporaries at B = 128); {@link BatchHardTripletKernel} needs {@code O(B²)}.
+ * <p>The triplets are materialised as {@code [B, B, B]} arrays, so memory grows as {@code B³} (measured in float32:
+ * 45 MB of temporaries at B = 128, 349 MB at B = 256; {@code ClassicLossCost} in the tests);
+ * {@link BatchHardTripletKernel} needs {@code O(B²)} (10 MB at B = 256).
  */
 public final class TripletMarginKernel implements DistanceKernel {
 
@@ -22,17 +23,18 @@ public final class TripletMarginKernel implements DistanceKernel {
 
     @Override
     public <T> Terms<T> terms(TensorOps<T> o, T distance, T positives, T negatives, boolean withGradient) {
-        // axis 1 runs over positives p, axis 2 over negatives n: entry (a, p, n)
+        // axis 1 runs over positives p, axis 2 over negatives n: entry (a, p, n). The [B, B, B] arrays dominate the
+        // memory, so the margin is added before broadcasting and the indicator of active triplets is made once
         T triplets = o.mul(o.expandDims(positives, 2), o.expandDims(negatives, 1));
-        T violation = o.add(o.sub(o.expandDims(distance, 2), o.expandDims(distance, 1)), margin);
-        T terms = o.mul(o.relu(violation), triplets);
-        T count = DistanceKernel.nonZeroCount(o, terms);
+        T violation = o.sub(o.expandDims(o.add(distance, margin), 2), o.expandDims(distance, 1));
+        T terms = o.mulInPlace(o.relu(violation), triplets);
+        T active = o.greaterThan(terms, 0);
+        T count = o.max(o.sum(active), 1);
         T rowLoss = o.div(sumOverLastTwoAxes(o, terms), count);
         T valid = ContrastiveKernel.validAnchors(o, positives, negatives);
         if (!withGradient) {
             return new Terms<>(rowLoss, valid, null);
         }
-        T active = o.greaterThan(terms, 0);
         T grad = o.div(o.sub(o.squeeze(o.sumAlong(active, 2), 2), o.squeeze(o.sumAlong(active, 1), 1)), count);
         return new Terms<>(rowLoss, valid, grad);
     }

@@ -21,7 +21,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * Both average over the non-zero terms. Default m = 0.05, all triplets: pytorch-metric-learning's
  * {@code TripletMarginLoss()} (batch-hard: with its {@code BatchHardMiner}). Hermans et al. use raw (unnormalised)
  * embeddings and a mean over all anchors; {@code normalize(false)} gives the former. The all-triplets form needs
- * {@code O(B³)} memory (see {@link TripletMarginKernel}); batch-hard {@code O(B²)}. See {@link DistanceLossFunction}
+ * {@code O(B³)} memory (349 MB of float32 temporaries at B = 256, see {@link TripletMarginKernel}); batch-hard
+ * {@code O(B²)}. See {@link DistanceLossFunction}
  * for how the score is reported.
  *
  * <pre>{@code
