@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Contrastive losses as SameDiff graph nodes, in the style of SameDiff's own {@code SDLoss}: name first, then
  * variables, then hyper-parameters. Each method returns the scalar loss (marked as a loss variable), the mean over
- * valid anchors (0 when none is valid); all its ops sit under one name scope, so the graph reads as one node per
+ * valid anchors (0 when none is valid; the contrastive margin, triplet and lifted losses are reduced over the pairs or
+ * triplets of the batch instead, as pytorch-metric-learning reduces them); all its ops sit under one name scope, so the graph reads as one node per
  * loss. The nodes are compositions of built-in ops, so graphs train with {@code sd.fit}, save with
  * {@code sd.save} and reload with {@code SameDiff.load} anywhere ND4J runs.
  *
