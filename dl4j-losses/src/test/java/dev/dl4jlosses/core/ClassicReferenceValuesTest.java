@@ -1,10 +1,12 @@
 package dev.dl4jlosses.core;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dl4jlosses.testing.ReferenceCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,6 +28,18 @@ class ClassicReferenceValuesTest {
         assertClose(c.array("valid"), r.valid(), 0, 0, name + " valid anchors");
         assertClose(c.number("loss"), r.loss(), TOL, TOL, name + " loss");
         assertClose(c.array("grad_embeddings"), r.gradient(), TOL, TOL, name + " gradient");
+    }
+
+    /** float32 inputs are computed in float32 and returned as float32, close to the float64 reference. */
+    @ParameterizedTest
+    @ValueSource(strings = {"contrastive_default", "triplet_all_default", "triplet_batchhard_raw_m05", "lifted_raw_m2_m05"})
+    void distanceLossesInFloat32(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        DistanceEvaluator.Result r = new DistanceEvaluator(kernel(c), c.flag("normalize"))
+                .evaluate(c.array("embeddings").castTo(DataType.FLOAT), c.array("labels"), null, true);
+        assertEquals(DataType.FLOAT, r.gradient().dataType());
+        assertClose(c.array("rowLoss"), r.rowLoss(), 1e-4, 1e-5, name + " float32 row shares");
+        assertClose(c.array("grad_embeddings"), r.gradient(), 1e-4, 1e-5, name + " float32 gradient");
     }
 
     /** The kernel a reference case describes (by its name and parameters); shared with the SameDiff reference test. */
