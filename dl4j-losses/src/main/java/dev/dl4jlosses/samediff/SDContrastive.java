@@ -288,10 +288,16 @@ public final class SDContrastive {
         checkIds(logNoisePositives, anchors);
         checkIds(logNoise, noise);
         Checks.positive("temperature", temperature);
-        if (noisePerAnchor < 0 || logNoisePositives == null || logNoise == null) {
-            throw new IllegalArgumentException("nce needs noisePerAnchor >= 0 (got " + noisePerAnchor + ") and the log noise "
-                    + "probabilities of the positives and of the noise samples (" + (logNoisePositives == null ? "positives' missing" : "")
-                    + (logNoise == null ? " noise samples' missing" : "") + ")");
+        if (logNoisePositives == null || logNoise == null) {
+            throw new IllegalArgumentException("nce needs the log noise probabilities of the positives ([N]) and of the noise "
+                    + "samples ([M]); got " + (logNoisePositives == null ? "none for the positives" : "none for the noise samples"));
+        }
+        long[] anchorShape = anchors.getShape();
+        long[] noiseShape = noise.getShape();
+        boolean known = anchorShape != null && noiseShape != null && anchorShape[0] >= 0 && noiseShape[0] >= 0;
+        if (noisePerAnchor < 0 || noisePerAnchor > 0 && known && noiseShape[0] != anchorShape[0] * noisePerAnchor) {
+            throw new IllegalArgumentException("nce: noisePerAnchor must be 0 (shared noise) or k with noise [N·k, d]; got k = "
+                    + noisePerAnchor + ", anchors " + Arrays.toString(anchorShape) + ", noise " + Arrays.toString(noiseShape));
         }
         String scope = uniqueName(name, "nce");
         DataType outType = anchors.dataType();

@@ -202,7 +202,9 @@ class SDClassicTest {
         assertMessage(() -> c.liftedStructure("f", z, null), "labels");
         assertMessage(() -> c.nPairs("g", z, sd.var("k", DataType.FLOAT, 6, 3), null, true), "[6, 3]");
         assertMessage(() -> c.nce("h", z, z, sd.var("n", DataType.FLOAT, 3, 4), null, sd.constant(Nd4j.zeros(3)), 0, 1, false),
-                "log noise probabilities");
+                "log noise probabilities", "positives");
+        assertMessage(() -> c.nce("j", z, z, sd.var("n3", DataType.FLOAT, 10, 4), sd.constant(Nd4j.zeros(6)), sd.constant(Nd4j.zeros(10)),
+                2, 1, false), "k = 2", "[10, 4]");
         assertMessage(() -> c.nce("i", z, z, sd.var("n2", DataType.FLOAT, 3, 4), sd.constant(Nd4j.zeros(6)), sd.constant(Nd4j.zeros(2)),
                 0, 1, false), "[2]");
     }
