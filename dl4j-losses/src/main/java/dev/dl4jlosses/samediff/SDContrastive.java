@@ -3,8 +3,8 @@ package dev.dl4jlosses.samediff;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.BatchHardTripletKernel;
+import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.CircleKernel;
 import dev.dl4jlosses.core.ComputePrecision;
 import dev.dl4jlosses.core.ContrastiveKernel;
@@ -31,8 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Contrastive losses as SameDiff graph nodes, in the style of SameDiff's own {@code SDLoss}: name first, then
  * variables, then hyper-parameters. Each method returns the scalar loss (marked as a loss variable), the mean over
  * valid anchors (0 when none is valid; the contrastive margin, triplet and lifted losses are reduced over the pairs or
- * triplets of the batch instead, as pytorch-metric-learning reduces them); all its ops sit under one name scope, so the graph reads as one node per
- * loss. The nodes are compositions of built-in ops, so graphs train with {@code sd.fit}, save with
+ * triplets of the batch instead, as pytorch-metric-learning reduces them); all its ops sit under one name scope, so
+ * the graph reads as one node per loss. The nodes are compositions of built-in ops, so graphs train with {@code sd.fit}, save with
  * {@code sd.save} and reload with {@code SameDiff.load} anywhere ND4J runs.
  *
  * <p>Definitions, defaults and conventions are those of the DL4J front ({@code dev.dl4jlosses.lossfunctions}):
@@ -230,12 +230,18 @@ public final class SDContrastive {
                 embeddings, labels, normalize);
     }
 
-    /** Triplet margin loss over all valid triplets (Schroff et al. 2015), m > 0, normalised rows. See {@code LossTripletMargin}. */
+    /**
+     * Triplet margin loss over all valid triplets (Schroff et al. 2015), m > 0 (pytorch-metric-learning: 0.05),
+     * normalised rows. See {@code LossTripletMargin}.
+     */
     public SDVariable tripletMargin(String name, SDVariable embeddings, SDVariable labels, double margin) {
         return tripletMargin(name, embeddings, labels, margin, false, true);
     }
 
-    /** Triplet margin loss; {@code batchHard}: each anchor's farthest positive and nearest negative only (Hermans et al. 2017). */
+    /**
+     * Triplet margin loss; {@code batchHard}: each anchor's farthest positive and nearest negative only (Hermans et al.
+     * 2017); {@code normalize=false} measures raw rows.
+     */
     public SDVariable tripletMargin(String name, SDVariable embeddings, SDVariable labels, double margin, boolean batchHard,
                                     boolean normalize) {
         Checks.positive("margin", margin);
@@ -243,11 +249,15 @@ public final class SDContrastive {
                 embeddings, labels, normalize);
     }
 
-    /** Lifted structured loss, smooth form (Song et al. 2016), {@code m_n = 1}, {@code m_p = 0}, normalised rows. See {@code LossLiftedStructure}. */
+    /**
+     * Lifted structured loss, smooth form (Song et al. 2016), {@code m_n = 1}, {@code m_p = 0}, normalised rows. See
+     * {@code LossLiftedStructure}.
+     */
     public SDVariable liftedStructure(String name, SDVariable embeddings, SDVariable labels) {
         return liftedStructure(name, embeddings, labels, 1, 0, true);
     }
 
+    /** Lifted structured loss with margins {@code m_n}, {@code m_p}; {@code normalize=false} measures raw rows. */
     public SDVariable liftedStructure(String name, SDVariable embeddings, SDVariable labels, double negativeMargin,
                                       double positiveMargin, boolean normalize) {
         Checks.finiteNumber("negative margin m_n", negativeMargin);
