@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The README's cost table of the distance losses: time of one loss-and-gradient evaluation (eager path, float32,
- * d = 64, 16 classes; median of 7 after 3 warm-up calls) and the size of the scratch workspace it leaves behind
+ * d = 64, 16 classes; median of 21 after 10 warm-up calls) and the size of the scratch workspace it leaves behind
  * (the temporaries of one evaluation). From the top directory:
  * <pre>
  * flock /tmp/mvn.lock mvn -o -q -pl dl4j-losses test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
@@ -38,8 +38,8 @@ public final class ClassicLossCost {
     private static void report(String name, DistanceKernel kernel, INDArray z, INDArray ids) {
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
         DistanceEvaluator e = new DistanceEvaluator(kernel, true);
-        long[] nanos = new long[7];
-        for (int i = -3; i < nanos.length; i++) {
+        long[] nanos = new long[21];
+        for (int i = -10; i < nanos.length; i++) {
             long start = System.nanoTime();
             e.evaluate(z, ids, null, true);
             if (i >= 0) {
