@@ -18,6 +18,7 @@ import dev.dl4jlosses.lossfunctions.LossLiftedStructure;
 import dev.dl4jlosses.lossfunctions.LossNCE;
 import dev.dl4jlosses.lossfunctions.LossNPairs;
 import dev.dl4jlosses.lossfunctions.LossTripletMargin;
+import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
 import dev.dl4jlosses.testing.ReferenceCase;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.validation.GradCheckUtil;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -129,6 +131,32 @@ class SDClassicTest {
         assertClose(c.dl4j().computeScore(ids, z, identity, null, true), loss.eval().getDouble(0), 1e-10, 1e-12, c + " loss");
         assertClose(c.dl4j().computeGradient(ids, z, identity, null).div(12), sd.calculateGradients(null, "z").get("z"),
                 1e-10, 1e-12, c + " gradient");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void sameDiffGradientCheck(Case c) {
+        // GradCheckUtil (M2.1) cannot perturb placeholders, so inputs are variables here
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", Random.gaussian(86, DataType.DOUBLE, 10, 4));
+        SDVariable w = sd.var("w", Random.gaussian(87, DataType.DOUBLE, 4, 5));
+        SDVariable ids = sd.constant("ids", Random.ids(88, 10, 3).reshape(10).castTo(DataType.INT));
+        c.node().apply(new SDContrastive(sd), new SDVariable[] {sd.math.tanh(x.mmul(w)), ids});
+        assertTrue(DoublePrecision.check(() -> GradCheckUtil.checkGradients(sd, Map.of(), 1e-6, 1e-5, 1e-8, false, false)),
+                c + " gradient check");
+    }
+
+    @Test
+    void nceSameDiffGradientCheck() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.var("x", Random.gaussian(89, DataType.DOUBLE, 4, 3));
+        SDVariable a = sd.math.tanh(x.mmul(sd.var("wa", Random.gaussian(90, DataType.DOUBLE, 3, 5))));
+        SDVariable p = sd.math.tanh(x.mmul(sd.var("wp", Random.gaussian(98, DataType.DOUBLE, 3, 5))));
+        SDVariable noise = sd.var("noise", Random.gaussian(99, DataType.DOUBLE, 8, 5));
+        new SDContrastive(sd).nce("loss", a, p, noise, sd.constant(Nd4j.valueArrayOf(new long[] {4}, -2.0, DataType.DOUBLE)),
+                sd.constant(Nd4j.valueArrayOf(new long[] {8}, -3.0, DataType.DOUBLE)), 2, 0.5, true);
+        assertTrue(DoublePrecision.check(() -> GradCheckUtil.checkGradients(sd, Map.of(), 1e-6, 1e-5, 1e-8, false, false)),
+                "NCE gradient check");
     }
 
     @Test
