@@ -58,7 +58,8 @@ public final class SimClrImageCommand implements Callable<Integer> {
     String front;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ntxent", description = "Loss: ntxent (SimCLR), supcon (supervised, class "
-            + "labels), circle, simple (L_simple, the non-hardness-aware baseline), infonce (view 1 -> view 2, symmetric; samediff only). "
+            + "labels), circle, simple (L_simple, the non-hardness-aware baseline), contrastive (margin), triplet (all triplets), "
+            + "batchhard (triplet), lifted (structured), and on the samediff front infonce (view 1 -> view 2, symmetric) and npairs. "
             + "Default: ${DEFAULT-VALUE}.")
     String loss;
 
@@ -280,7 +281,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         require(problems, testSize == null || testSize >= 1, "--test-size must be >= 1, got " + testSize);
         require(problems, temperature == null || temperature > 0, "--temperature must be > 0, got " + temperature);
         require(problems, temperature == null || lossChoice.usesTemperature(), "--temperature does not apply to --loss "
-                + lossChoice.name().toLowerCase(Locale.ROOT) + " (circle loss uses its margin and gamma)");
+                + lossChoice.name().toLowerCase(Locale.ROOT) + " (it uses its own defaults: margins, gamma or lambda)");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }

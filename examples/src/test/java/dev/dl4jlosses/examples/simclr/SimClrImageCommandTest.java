@@ -60,7 +60,8 @@ class SimClrImageCommandTest {
 
     @ParameterizedTest
     @CsvSource({"dl4j, ntxent, all", "samediff, ntxent, all", "dl4j, ntxent, fraction:0.5", "dl4j, supcon, all", "samediff, infonce, topk:8",
-            "samediff, circle, all", "dl4j, simple, all"})
+            "samediff, circle, all", "dl4j, simple, all", "dl4j, contrastive, all", "dl4j, batchhard, all", "samediff, lifted, all",
+            "dl4j, triplet, all", "samediff, npairs, all"})
     void trainsWritesEveryOutputAndTheExportsReloadToTheSameEncoder(String front, String loss, String hard) throws Exception {
         Path out = dir.resolve(front + loss + hard.replace(":", ""));
         List<String> args = new ArrayList<>(List.of("--front", front, "--loss", loss, "--epochs", "3"));
@@ -71,7 +72,11 @@ class SimClrImageCommandTest {
 
         double[] losses = losses(out);
         assertEquals(18, losses.length, "3 epochs of 192 / 32 steps");
-        assertTrue(mean(losses, 12, 18) < mean(losses, 0, 6), "loss should decrease: " + java.util.Arrays.toString(losses));
+        // contrastive margin averages over the pairs still violating a margin (PML's AvgNonZero), so it need not fall
+        if (!loss.equals("contrastive")) {
+            assertTrue(mean(losses, 12, 18) < mean(losses, 0, 6), "loss should decrease: " + java.util.Arrays.toString(losses));
+        }
+        assertTrue(java.util.Arrays.stream(losses).allMatch(Double::isFinite));
 
         for (String file : new String[]{"encoder.zip", "encoder.fb", "metrics.json", "loss.png", "similarities.png"}) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
