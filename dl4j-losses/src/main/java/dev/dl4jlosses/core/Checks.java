@@ -26,6 +26,24 @@ public final class Checks {
         return value;
     }
 
+    public static double finiteNumber(String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(name + " must be a finite number, got " + value);
+        }
+        return value;
+    }
+
+    /** A positive margin {@code m_p >= 0} and a negative margin {@code m_n > m_p}, both finite. */
+    public static void marginPair(double positiveMargin, double negativeMargin) {
+        if (!(positiveMargin >= 0) || Double.isInfinite(positiveMargin)) {
+            throw new IllegalArgumentException("positive margin m_p must be a finite number >= 0, got " + positiveMargin);
+        }
+        if (!(negativeMargin > positiveMargin) || Double.isInfinite(negativeMargin)) {
+            throw new IllegalArgumentException("negative margin m_n must be finite and > the positive margin m_p = "
+                    + positiveMargin + ", got " + negativeMargin);
+        }
+    }
+
     /** A finite 2-D matrix. */
     public static INDArray matrix(String what, INDArray a) {
         if (a == null) {
@@ -43,7 +61,7 @@ public final class Checks {
 
     public static void finite(String what, INDArray a) {
         if (!a.isEmpty() && (BooleanIndexing.or(a, Conditions.isNan()) || BooleanIndexing.or(a, Conditions.isInfinite()))) {
-            throw new IllegalArgumentException(what + " contain NaN or infinite values (shape " + shape(a) + ")");
+            throw new IllegalArgumentException(what + " has NaN or infinite values (shape " + shape(a) + ")");
         }
     }
 

@@ -171,6 +171,21 @@ public final class NDArrayOps implements TensorOps<INDArray> {
     }
 
     @Override
+    public INDArray expandDims(INDArray a, int axis) {
+        return Nd4j.expandDims(a, axis);
+    }
+
+    @Override
+    public INDArray sumAlong(INDArray a, int axis) {
+        return a.sum(true, axis);
+    }
+
+    @Override
+    public INDArray squeeze(INDArray a, int axis) {
+        return Nd4j.squeeze(a, axis);
+    }
+
+    @Override
     public INDArray ceil(INDArray a) {
         return Transforms.ceil(a, true);
     }

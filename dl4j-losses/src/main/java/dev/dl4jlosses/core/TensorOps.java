@@ -95,6 +95,15 @@ public interface TensorOps<T> {
      */
     T diagonalMask(T like, long rowOffset);
 
+    /** {@code a} with a new axis of size 1 inserted at {@code axis} (e.g. {@code [n, m] -> [n, m, 1]} for axis 2). */
+    T expandDims(T a, int axis);
+
+    /** Sum along one axis, keeping it with size 1. */
+    T sumAlong(T a, int axis);
+
+    /** {@code a} without its axis {@code axis}, which must have size 1. */
+    T squeeze(T a, int axis);
+
     /** Elementwise {@code ⌈a⌉}. */
     T ceil(T a);
 

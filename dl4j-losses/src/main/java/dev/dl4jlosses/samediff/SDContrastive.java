@@ -3,17 +3,24 @@ package dev.dl4jlosses.samediff;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.dl4jlosses.core.BatchHardTripletKernel;
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.CircleKernel;
 import dev.dl4jlosses.core.ComputePrecision;
 import dev.dl4jlosses.core.ContrastiveKernel;
 import dev.dl4jlosses.core.CrossEngine;
+import dev.dl4jlosses.core.DistanceEngine;
+import dev.dl4jlosses.core.DistanceKernel;
 import dev.dl4jlosses.core.HardNegatives;
+import dev.dl4jlosses.core.LiftedStructureKernel;
+import dev.dl4jlosses.core.MarginContrastiveKernel;
 import dev.dl4jlosses.core.NegativeSelection;
+import dev.dl4jlosses.core.NoiseContrastiveEstimation;
 import dev.dl4jlosses.core.NTXentKernel;
 import dev.dl4jlosses.core.PairwiseEngine;
 import dev.dl4jlosses.core.SimpleLossKernel;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.core.TripletMarginKernel;
 import org.nd4j.autodiff.samediff.NameScope;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -23,8 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Contrastive losses as SameDiff graph nodes, in the style of SameDiff's own {@code SDLoss}: name first, then
  * variables, then hyper-parameters. Each method returns the scalar loss (marked as a loss variable), the mean over
- * valid anchors (0 when none is valid); all its ops sit under one name scope, so the graph reads as one node per
- * loss. The nodes are compositions of built-in ops, so graphs train with {@code sd.fit}, save with
+ * valid anchors (0 when none is valid; the contrastive margin, triplet and lifted losses are reduced over the pairs or
+ * triplets of the batch instead, as pytorch-metric-learning reduces them); all its ops sit under one name scope, so
+ * the graph reads as one node per loss. The nodes are compositions of built-in ops, so graphs train with {@code sd.fit}, save with
  * {@code sd.save} and reload with {@code SameDiff.load} anywhere ND4J runs.
  *
  * <p>Definitions, defaults and conventions are those of the DL4J front ({@code dev.dl4jlosses.lossfunctions}):
@@ -188,7 +196,7 @@ public final class SDContrastive {
         if (negatives != null) {
             checkMatrix("negatives", negatives);
         }
-        return crossEntropy(name, queries, keys, negatives, null, labels, scale, symmetric, hardNegatives);
+        return crossEntropy(name, "infoNce", queries, keys, negatives, null, labels, scale, symmetric, hardNegatives, true);
     }
 
     /**
@@ -203,18 +211,153 @@ public final class SDContrastive {
             throw new IllegalArgumentException("infoNce with a memory queue needs the queue and the pairs' ids (labels); got "
                     + (queue == null ? "no queue" : "no labels"));
         }
-        return crossEntropy(name, queries, keys, null, queue, labels, scale, symmetric, null);
+        return crossEntropy(name, "infoNce", queries, keys, null, queue, labels, scale, symmetric, null, true);
     }
 
-    private SDVariable crossEntropy(String name, SDVariable queries, SDVariable keys, SDVariable negatives,
+    /**
+     * Contrastive margin loss (Chopra et al. 2005, Hadsell et al. 2006) with pytorch-metric-learning's defaults:
+     * {@code m_p = 0}, {@code m_n = 1}, Euclidean distance of L2-normalised rows. See {@code LossContrastiveMargin}.
+     */
+    public SDVariable contrastiveMargin(String name, SDVariable embeddings, SDVariable labels) {
+        return contrastiveMargin(name, embeddings, labels, 0, 1, true);
+    }
+
+    /** Contrastive margin loss: {@code 0 <= m_p < m_n}; {@code normalize=false} measures raw rows. */
+    public SDVariable contrastiveMargin(String name, SDVariable embeddings, SDVariable labels, double positiveMargin,
+                                        double negativeMargin, boolean normalize) {
+        Checks.marginPair(positiveMargin, negativeMargin);
+        return distanceLoss(name, "contrastiveMargin", new MarginContrastiveKernel(positiveMargin, negativeMargin),
+                embeddings, labels, normalize);
+    }
+
+    /**
+     * Triplet margin loss over all valid triplets (Schroff et al. 2015), m > 0 (pytorch-metric-learning: 0.05),
+     * normalised rows. See {@code LossTripletMargin}.
+     */
+    public SDVariable tripletMargin(String name, SDVariable embeddings, SDVariable labels, double margin) {
+        return tripletMargin(name, embeddings, labels, margin, false, true);
+    }
+
+    /**
+     * Triplet margin loss; {@code batchHard}: each anchor's farthest positive and nearest negative only (Hermans et al.
+     * 2017); {@code normalize=false} measures raw rows.
+     */
+    public SDVariable tripletMargin(String name, SDVariable embeddings, SDVariable labels, double margin, boolean batchHard,
+                                    boolean normalize) {
+        Checks.positive("margin", margin);
+        return distanceLoss(name, "tripletMargin", batchHard ? new BatchHardTripletKernel(margin) : new TripletMarginKernel(margin),
+                embeddings, labels, normalize);
+    }
+
+    /**
+     * Lifted structured loss, smooth form (Song et al. 2016), {@code m_n = 1}, {@code m_p = 0}, normalised rows. See
+     * {@code LossLiftedStructure}.
+     */
+    public SDVariable liftedStructure(String name, SDVariable embeddings, SDVariable labels) {
+        return liftedStructure(name, embeddings, labels, 1, 0, true);
+    }
+
+    /** Lifted structured loss with margins {@code m_n}, {@code m_p}; {@code normalize=false} measures raw rows. */
+    public SDVariable liftedStructure(String name, SDVariable embeddings, SDVariable labels, double negativeMargin,
+                                      double positiveMargin, boolean normalize) {
+        Checks.finiteNumber("negative margin m_n", negativeMargin);
+        Checks.finiteNumber("positive margin m_p", positiveMargin);
+        return distanceLoss(name, "liftedStructure", new LiftedStructureKernel(positiveMargin, negativeMargin), embeddings,
+                labels, normalize);
+    }
+
+    /**
+     * Multi-class N-pair loss (Sohn 2016): anchor i against the positives {@code [N, d]} of all pairs, its own being
+     * the target. See {@code LossNPairs}.
+     *
+     * @param labels    class ids of the pairs ({@code [N]}), or null: positives of the anchor's class other than its
+     *                  own are not its negatives
+     * @param normalize cosine similarity (true, pytorch-metric-learning's default) or raw dot products (Sohn)
+     */
+    public SDVariable nPairs(String name, SDVariable anchors, SDVariable positives, SDVariable labels, boolean normalize) {
+        return crossEntropy(name, "nPairs", anchors, positives, null, null, labels, LogitScale.fixed(1.0), false, null, normalize);
+    }
+
+    /**
+     * Noise-contrastive estimation (Gutmann &amp; Hyvärinen 2010): each anchor's positive against k noise samples by
+     * logistic regression on {@code G = s/τ - log(k·q)}. See {@code LossNCE} and {@link NoiseContrastiveEstimation}.
+     *
+     * @param anchors           {@code [N, d]}
+     * @param positives         {@code [N, d]}
+     * @param noise             {@code [M, d]}: shared by all anchors ({@code noisePerAnchor = 0}, k = M), or k per
+     *                          anchor ({@code noisePerAnchor = k}, {@code M = N·k}, anchor i owning rows i·k .. i·k+k-1)
+     * @param logNoisePositives {@code [N]} natural log of q for each positive
+     * @param logNoise          {@code [M]} natural log of q for each noise sample
+     */
+    public SDVariable nce(String name, SDVariable anchors, SDVariable positives, SDVariable noise, SDVariable logNoisePositives,
+                          SDVariable logNoise, int noisePerAnchor, double temperature, boolean normalize) {
+        checkMatrix("anchors", anchors);
+        checkMatrix("positives", positives);
+        checkMatrix("noise", noise);
+        checkSameStaticShape("anchors", anchors, "positives", positives);
+        checkIds(logNoisePositives, anchors);
+        checkIds(logNoise, noise);
+        Checks.positive("temperature", temperature);
+        if (logNoisePositives == null || logNoise == null) {
+            throw new IllegalArgumentException("nce needs the log noise probabilities of the positives ([N]) and of the noise "
+                    + "samples ([M]); got " + (logNoisePositives == null ? "none for the positives" : "none for the noise samples"));
+        }
+        long[] anchorShape = anchors.getShape();
+        long[] noiseShape = noise.getShape();
+        boolean known = anchorShape != null && noiseShape != null && anchorShape[0] >= 0 && noiseShape[0] >= 0;
+        if (noisePerAnchor < 0 || noisePerAnchor > 0 && known && noiseShape[0] != anchorShape[0] * noisePerAnchor) {
+            throw new IllegalArgumentException("nce: noisePerAnchor must be 0 (shared noise) or k with noise [N·k, d]; got k = "
+                    + noisePerAnchor + ", anchors " + Arrays.toString(anchorShape) + ", noise " + Arrays.toString(noiseShape));
+        }
+        String scope = uniqueName(name, "nce");
+        DataType outType = anchors.dataType();
+        DataType type = ComputePrecision.of(outType);
+        SDVariable loss;
+        try (NameScope ignored = sd.withNameScope(scope)) {
+            SDVariable[] inputs = {anchors.castTo(type), positives.castTo(type), noise.castTo(type)};
+            SDVariable[] detached = {AnalyticGradient.detach(sd, inputs[0]), AnalyticGradient.detach(sd, inputs[1]),
+                    AnalyticGradient.detach(sd, inputs[2])};
+            NoiseContrastiveEstimation.Output<SDVariable> out = NoiseContrastiveEstimation.evaluate(ops, detached[0], detached[1],
+                    detached[2], idColumn(logNoisePositives, type), sd.reshape(logNoise.castTo(type), 1, -1), noisePerAnchor, null,
+                    1 / temperature, normalize, true);
+            SDVariable count = validCount(out.valid());
+            loss = AnalyticGradient.attach(out.rowLoss().sum().div(count), inputs, detached, new SDVariable[] {
+                    out.gradAnchors().div(count), out.gradPositives().div(count), out.gradNoise().div(count)});
+        }
+        return finish(loss, outType, scope);
+    }
+
+    private SDVariable distanceLoss(String name, String defaultName, DistanceKernel kernel, SDVariable embeddings,
+                                    SDVariable labels, boolean normalize) {
+        checkMatrix("embeddings", embeddings);
+        if (labels == null) {
+            throw new IllegalArgumentException(defaultName + " needs labels: one class id per row of the embeddings");
+        }
+        checkIds(labels, embeddings);
+        String scope = uniqueName(name, defaultName);
+        DataType outType = embeddings.dataType();
+        DataType type = ComputePrecision.of(outType);
+        SDVariable loss;
+        try (NameScope ignored = sd.withNameScope(scope)) {
+            SDVariable z = embeddings.castTo(type);
+            SDVariable zDetached = AnalyticGradient.detach(sd, z);
+            DistanceEngine.Output<SDVariable> out = DistanceEngine.evaluate(ops, kernel, zDetached, idColumn(labels, type), null,
+                    normalize, true);
+            loss = AnalyticGradient.attach(out.rowLoss().sum(), new SDVariable[] {z}, new SDVariable[] {zDetached},
+                    new SDVariable[] {out.gradient()});
+        }
+        return finish(loss, outType, scope);
+    }
+
+    private SDVariable crossEntropy(String name, String defaultName, SDVariable queries, SDVariable keys, SDVariable negatives,
                                     SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric,
-                                    HardNegatives hardNegatives) {
+                                    HardNegatives hardNegatives, boolean normalize) {
         checkMatrix("queries", queries);
         checkMatrix("keys", keys);
         checkSameStaticShape("queries", queries, "keys", keys);
         checkIds(labels, queries);
         checkQueue(queue, keys);
-        String scope = uniqueName(name, "infoNce");
+        String scope = uniqueName(name, defaultName);
         DataType outType = queries.dataType();
         DataType type = ComputePrecision.of(outType);
         SDVariable loss;
@@ -225,9 +368,9 @@ public final class SDContrastive {
             SDVariable ids = idColumn(labels, type);
             LogitScale.Node s = scale.build(sd, type);
             CrossEngine.Prepared<SDVariable> p = queue == null
-                    ? CrossEngine.prepare(ops, detached[0], detached[1], detached[2], ids, null, null, null, s.value(), true)
+                    ? CrossEngine.prepare(ops, detached[0], detached[1], detached[2], ids, null, null, null, s.value(), normalize)
                     : CrossEngine.prepare(ops, detached[0], detached[1], queue.keys(), ids, queue.ids(), queue.filled(), null,
-                            s.value(), true);
+                            s.value(), normalize);
             boolean learnable = scale.isLearnable();
             CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE,
                     hardNegatives, p, 0, PairwiseEngine.ALL_ROWS, true, learnable);

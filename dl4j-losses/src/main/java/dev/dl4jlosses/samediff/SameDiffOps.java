@@ -188,6 +188,21 @@ final class SameDiffOps implements TensorOps<SDVariable> {
     }
 
     @Override
+    public SDVariable expandDims(SDVariable a, int axis) {
+        return sd.expandDims(a, axis);
+    }
+
+    @Override
+    public SDVariable sumAlong(SDVariable a, int axis) {
+        return a.sum(true, axis);
+    }
+
+    @Override
+    public SDVariable squeeze(SDVariable a, int axis) {
+        return sd.squeeze(a, axis);
+    }
+
+    @Override
     public SDVariable ceil(SDVariable a) {
         return sd.math.ceil(a);
     }

@@ -1,5 +1,6 @@
 package dev.dl4jlosses.examples;
 
+import dev.dl4jlosses.examples.common.RunFailure;
 import dev.dl4jlosses.examples.sentence.EmbedCommand;
 import dev.dl4jlosses.examples.sentence.SentenceEncoderCommand;
 import dev.dl4jlosses.examples.sentence.SimilarCommand;
@@ -33,13 +34,18 @@ public final class ExamplesCli {
 
     /**
      * The command tree, also used by tests to run subcommands in-process. A bad flag value or input file ends the
-     * program with its message and exit code 2, not a stack trace.
+     * program with its message and exit code 2, a {@link RunFailure} (e.g. a diverged loss) with exit code 1, not a
+     * stack trace.
      */
     public static CommandLine commandLine() {
         return new CommandLine(new ExamplesCli()).setExecutionExceptionHandler((error, command, parsed) -> {
             if (error instanceof IllegalArgumentException) {
                 command.getErr().println("error: " + error.getMessage());
                 return 2;
+            }
+            if (error instanceof RunFailure) {
+                command.getErr().println("stopped: " + error.getMessage());
+                return 1;
             }
             throw error;
         });

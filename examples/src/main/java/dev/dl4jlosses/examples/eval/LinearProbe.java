@@ -7,12 +7,10 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.dataset.api.iterator.TestDataSetIterator;
+import org.nd4j.linalg.dataset.ViewIterator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.ops.NDBase;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -53,8 +51,7 @@ public final class LinearProbe {
         softmax.init();
         for (int epoch = 0; epoch < epochs; epoch++) {
             train.shuffle(seed + epoch);
-            DataSetIterator batches = new TestDataSetIterator(train, BATCH);
-            softmax.fit(batches);
+            softmax.fit(new ViewIterator(train, BATCH));
         }
         INDArray predicted = softmax.output(test, false).argMax(1);
         return accuracy(predicted, testLabels);

@@ -1,8 +1,11 @@
 package dev.dl4jlosses.examples.eval;
 
+import dev.dl4jlosses.core.NDArrayOps;
+import dev.dl4jlosses.core.RowNormalization;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.factory.ops.NDBase;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** k-NN evaluation with k = 1: each test sample takes the label of its most cosine-similar training sample. */
@@ -23,15 +26,13 @@ public final class NearestNeighbour {
         for (long from = 0; from < n; from += ROWS) {
             long to = Math.min(n, from + ROWS);
             INDArray nearest = test.get(NDArrayIndex.interval(from, to)).mmul(train.transpose()).argMax(1);
-            predicted.get(NDArrayIndex.interval(from, to)).assign(trainIds.get(nearest));
+            predicted.get(NDArrayIndex.interval(from, to)).assign(new NDBase().gather(trainIds, nearest, 0));
         }
         return LinearProbe.accuracy(predicted, testLabels);
     }
 
-    /** Rows scaled to unit length (a zero row stays zero). */
+    /** Rows scaled to unit length (the library's normalisation; a zero row stays zero). */
     static INDArray unitRows(INDArray x) {
-        INDArray rows = x.castTo(DataType.FLOAT);
-        INDArray norms = rows.norm2(true, 1).addi(1e-12);
-        return rows.div(norms);
+        return RowNormalization.normalize(NDArrayOps.INSTANCE, x.castTo(DataType.FLOAT)).unit();
     }
 }

@@ -2,6 +2,7 @@ package dev.dl4jlosses.examples.images;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,9 +50,15 @@ public final class AugmentedPairs implements AutoCloseable {
 
     /** The next batch, or null after the last epoch. */
     public Batch next() throws InterruptedException {
-        Object item = queue.take();
-        if (item instanceof RuntimeException e) {
-            throw new IllegalStateException("augmentation thread failed: " + e.getMessage(), e);
+        Object item = queue.poll(1, TimeUnit.SECONDS);
+        while (item == null) {
+            if (!producer.isAlive()) {
+                throw new IllegalStateException("augmentation thread ended without a batch or an error");
+            }
+            item = queue.poll(1, TimeUnit.SECONDS);
+        }
+        if (item instanceof Throwable e) {
+            throw new IllegalStateException("augmentation thread failed: " + e, e);
         }
         return item == END ? null : (Batch) item;
     }
@@ -67,14 +74,15 @@ public final class AugmentedPairs implements AutoCloseable {
                     INDArray rows = Nd4j.createFromArray(java.util.Arrays.copyOfRange(order, step * n, (step + 1) * n));
                     Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 100_003L + step + 17);
                     INDArray images = data.imagesAt(rows);
-                    INDArray classes = data.labels().get(rows).castTo(DataType.FLOAT).reshape(n, 1);
+                    INDArray classes = data.labelsAt(rows).castTo(DataType.FLOAT).reshape(n, 1);
                     queue.put(new Batch(epoch, step, augmentation.twoViews(images), imageIds, Nd4j.concat(0, classes, classes)));
                 }
             }
             queue.put(END);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (e.g. OutOfMemoryError): the trainer must fail, not wait for a batch that never comes
             queue.clear();
             queue.offer(e);
         }

@@ -1,6 +1,7 @@
 package dev.dl4jlosses.examples.images;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.ops.NDBase;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -53,6 +54,11 @@ public record ImageSet(INDArray images, INDArray labels, String[] classNames, St
 
     /** Images of the given rows, in that order. */
     public INDArray imagesAt(INDArray rows) {
-        return images.get(rows);
+        return new NDBase().gather(images, rows, 0);
+    }
+
+    /** Labels of the given rows, in that order. */
+    public INDArray labelsAt(INDArray rows) {
+        return new NDBase().gather(labels, rows, 0);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 
 import dev.dl4jlosses.examples.common.Progress;
+import dev.dl4jlosses.examples.common.RunFailure;
 import dev.dl4jlosses.examples.common.WarmupCosineSchedule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -215,7 +216,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
                 int[] ids = order.subList(step * batch, (step + 1) * batch).stream().mapToInt(Integer::intValue).toArray();
                 double loss = trainer.fit(java.util.Arrays.stream(ids).mapToObj(data.train()::get).toList(), ids);
                 if (!Double.isFinite(loss)) {
-                    throw new IllegalStateException("loss became " + loss + " at epoch " + (epoch + 1) + " step " + (step + 1)
+                    throw new RunFailure("loss became " + loss + " at epoch " + (epoch + 1) + " step " + (step + 1)
                             + "; try a lower --lr or a higher --temperature");
                 }
                 losses.add(loss);

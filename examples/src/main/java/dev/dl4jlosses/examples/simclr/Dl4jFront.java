@@ -34,6 +34,11 @@ final class Dl4jFront implements TrainingFront {
     }
 
     @Override
+    public long iterations() {
+        return net.getIterationCount();
+    }
+
+    @Override
     public INDArray features(INDArray images) {
         return TrainingFront.inChunks(images, x -> net.feedForwardToLayer(Encoder.ENCODER_LAYERS - 1, x, false).get(Encoder.ENCODER_LAYERS));
     }

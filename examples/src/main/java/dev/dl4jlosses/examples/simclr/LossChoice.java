@@ -2,9 +2,13 @@ package dev.dl4jlosses.examples.simclr;
 
 import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.lossfunctions.LossCircle;
+import dev.dl4jlosses.lossfunctions.LossContrastiveMargin;
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
+import dev.dl4jlosses.lossfunctions.LossLiftedStructure;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
+import dev.dl4jlosses.lossfunctions.LossSimple;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
+import dev.dl4jlosses.lossfunctions.LossTripletMargin;
 import dev.dl4jlosses.samediff.SDContrastive;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -18,6 +22,18 @@ public enum LossChoice {
     SUPCON(true, true),
     /** Circle loss on the views' image ids (uses margin and gamma, not the temperature). */
     CIRCLE(false, true),
+    /** L_simple (Wang &amp; Liu 2021): the non-hardness-aware baseline, every negative weighs alike (uses lambda = 1, not the temperature). */
+    SIMPLE(false, true),
+    /** Contrastive margin loss (Hadsell 2006) on the views' image ids, pytorch-metric-learning's margins 0 and 1. */
+    CONTRASTIVE(false, true),
+    /** Triplet margin loss over all triplets of the batch (Schroff 2015), margin 0.05. */
+    TRIPLET(false, true),
+    /** Batch-hard triplet loss (Hermans 2017): each anchor's farthest positive and nearest negative, margin 0.05. */
+    BATCHHARD(false, true),
+    /** Lifted structured loss, smooth form (Song 2016). */
+    LIFTED(false, true),
+    /** Multi-class N-pair loss (Sohn 2016) from view 1 (anchors) to view 2 (positives); SameDiff front only. */
+    NPAIRS(false, false),
     /** InfoNCE from view 1 (queries) to view 2 (keys), symmetric; SameDiff front only (one MultiLayerNetwork output can't hold both towers). */
     INFONCE(false, false);
 
@@ -34,12 +50,17 @@ public enum LossChoice {
         return classLabels;
     }
 
-    /** The loss's own default temperature (circle loss has none: it uses margin and gamma). */
+    /** Whether the loss has a temperature (the others use their own defaults: margins, gamma, lambda). */
+    public boolean usesTemperature() {
+        return this == NTXENT || this == SUPCON || this == INFONCE;
+    }
+
+    /** The loss's own default temperature, NaN for a loss without one. */
     public double defaultTemperature() {
         return switch (this) {
             case NTXENT -> LossNTXent.DEFAULT_TEMPERATURE;
             case SUPCON -> LossSupCon.DEFAULT_TEMPERATURE;
-            case CIRCLE -> Double.NaN;
+            case CIRCLE, SIMPLE, CONTRASTIVE, TRIPLET, BATCHHARD, LIFTED, NPAIRS -> Double.NaN;
             case INFONCE -> LossInfoNCE.DEFAULT_TEMPERATURE;
         };
     }
@@ -55,9 +76,9 @@ public enum LossChoice {
 
     /** @param hardNegatives which negatives each anchor keeps (NT-Xent, SupCon, InfoNCE), or null for all */
     private void checkHardNegatives(HardNegatives hardNegatives) {
-        if (hardNegatives != null && this == CIRCLE) {
-            throw new IllegalArgumentException("--hard-negatives applies to ntxent, supcon and infonce, not to circle "
-                    + "(circle loss weighs its negatives by itself)");
+        if (hardNegatives != null && !usesTemperature()) {
+            throw new IllegalArgumentException("--hard-negatives applies to ntxent, supcon and infonce, not to "
+                    + name().toLowerCase(java.util.Locale.ROOT) + " (it has no softmax over negatives to truncate)");
         }
     }
 
@@ -68,7 +89,12 @@ public enum LossChoice {
             case NTXENT -> LossNTXent.builder().temperature(temperature).hardNegatives(hardNegatives).build();
             case SUPCON -> LossSupCon.builder().temperature(temperature).hardNegatives(hardNegatives).build();
             case CIRCLE -> new LossCircle();
-            case INFONCE -> throw new IllegalStateException("unreachable: checked above");
+            case SIMPLE -> new LossSimple();
+            case CONTRASTIVE -> new LossContrastiveMargin();
+            case TRIPLET -> new LossTripletMargin();
+            case BATCHHARD -> LossTripletMargin.builder().batchHard(true).build();
+            case LIFTED -> new LossLiftedStructure();
+            case INFONCE, NPAIRS -> throw new IllegalStateException("unreachable: checked above");
         };
     }
 
@@ -84,6 +110,15 @@ public enum LossChoice {
             case NTXENT -> losses.ntXent(name, z, labels, temperature, true, hardNegatives);
             case SUPCON -> losses.supCon(name, z, labels, temperature, true, hardNegatives);
             case CIRCLE -> losses.circle(name, z, labels, LossCircle.DEFAULT_MARGIN, LossCircle.DEFAULT_GAMMA);
+            case SIMPLE -> losses.simple(name, z, labels, LossSimple.DEFAULT_LAMBDA);
+            case CONTRASTIVE -> losses.contrastiveMargin(name, z, labels);
+            case TRIPLET -> losses.tripletMargin(name, z, labels, LossTripletMargin.DEFAULT_MARGIN);
+            case BATCHHARD -> losses.tripletMargin(name, z, labels, LossTripletMargin.DEFAULT_MARGIN, true, true);
+            case LIFTED -> losses.liftedStructure(name, z, labels);
+            case NPAIRS -> {
+                SDVariable[] views = sd.split(z, 2, 0);
+                yield losses.nPairs(name, views[0], views[1], null, true);
+            }
             case INFONCE -> {
                 SDVariable[] views = sd.split(z, 2, 0);
                 yield losses.infoNce(name, views[0], views[1], null, null, temperature, true, hardNegatives);

@@ -1,6 +1,5 @@
 package dev.dl4jlosses.examples.simclr;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -74,6 +73,11 @@ final class SameDiffFront implements TrainingFront {
     public double fit(AugmentedPairs.Batch batch, LossChoice loss) {
         sd.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()));
         return lastLoss.value;
+    }
+
+    @Override
+    public long iterations() {
+        return sd.getTrainingConfig().getIterationCount();
     }
 
     @Override

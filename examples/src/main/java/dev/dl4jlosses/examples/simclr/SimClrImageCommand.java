@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 
 import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.examples.common.Progress;
+import dev.dl4jlosses.examples.common.RunFailure;
 import dev.dl4jlosses.examples.common.WarmupCosineSchedule;
 import dev.dl4jlosses.examples.eval.Charts;
 import dev.dl4jlosses.examples.eval.EncoderScores;
@@ -57,11 +58,13 @@ public final class SimClrImageCommand implements Callable<Integer> {
     String front;
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ntxent", description = "Loss: ntxent (SimCLR), supcon (supervised, class "
-            + "labels), circle, infonce (view 1 -> view 2, symmetric; samediff only). Default: ${DEFAULT-VALUE}.")
+            + "labels), circle, simple (L_simple, the non-hardness-aware baseline), contrastive (margin), triplet (all triplets), "
+            + "batchhard (triplet), lifted (structured), and on the samediff front infonce (view 1 -> view 2, symmetric) and npairs. "
+            + "Default: ${DEFAULT-VALUE}.")
     String loss;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default: 6 on the embedded dataset, 1 on files; "
-            + "with the default sizes about 5 and 8 minutes of training on a 2-core CPU).")
+            + "with the default sizes about 3 and 5 minutes of training on a 2-core CPU).")
     Integer epochsOption;
 
     private int epochs;
@@ -80,7 +83,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "3e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--warmup-epochs", paramLabel = "EPOCHS", defaultValue = "1", description = "Linear warm-up, then cosine decay to 1%% (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-epochs", paramLabel = "EPOCHS", defaultValue = "1", description = "Linear warm-up (at most a fifth of the run), then cosine decay to 1%% (default: ${DEFAULT-VALUE}).")
     double warmupEpochs;
 
     @Option(names = "--weight-decay", paramLabel = "COEFF", defaultValue = "1e-5", description = "Decoupled weight decay (default: ${DEFAULT-VALUE}).")
@@ -93,7 +96,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     int projectionDim;
 
     @Option(names = "--train-size", paramLabel = "N", description = "Use only the first N training images (default: embedded 4096 "
-            + "generated; files: as many as train in about 8 minutes, 45000 at 28x28 and 34453 at 32x32, all if fewer).")
+            + "generated; files: the pixels of 45000 images of 28x28, i.e. 34453 at 32x32, all if fewer).")
     Integer trainSize;
 
     @Option(names = "--test-size", paramLabel = "N", description = "Held-out images for the evaluation (default: all of the test split; embedded: 2000 generated).")
@@ -118,7 +121,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     Integer stopAfterEpochs;
 
     private static final int PAIR_SAMPLE = 256;
-    /** Default training set from files: pixels the default encoder trains on in about 8 minutes (45000 images of 28x28). */
+    /** Default training set from files: about 5 minutes of training at the embedded run's measured speed (45000 images of 28x28). */
     private static final int FILE_TRAINING_PIXELS = 45_000 * 28 * 28;
     private static final int PREFETCH = 3;
 
@@ -132,9 +135,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         };
         lossChoice.checkFront(sameDiff);
         epochs = epochsOption != null ? epochsOption : dataDir == null ? 6 : 1;
-        if (epochs < 1 || batch < 2 || filters < 1 || probeSize < 10 || probeEpochs < 1) {
-            throw new IllegalArgumentException("need --epochs >= 1, --batch >= 2, --filters >= 1, --probe-size >= 10, --probe-epochs >= 1");
-        }
+        checkFlags(lossChoice);
         double tau = temperature != null ? temperature : lossChoice.defaultTemperature();
         HardNegatives hardNegatives = hardNegativesOption == null ? null : parseHardNegatives(hardNegativesOption);
 
@@ -147,10 +148,14 @@ public final class SimClrImageCommand implements Callable<Integer> {
 
         Encoder encoder = new Encoder(train.channels(), train.height(), train.width(), filters, 4 * filters * 2, projectionDim);
         SimClrAugmentation augmentation = SimClrAugmentation.forImages(train);
+        if (batch > train.size()) {
+            throw new IllegalArgumentException("--batch " + batch + " is larger than the " + train.size() + " training images");
+        }
         int stepsPerEpoch = AugmentedPairs.stepsPerEpoch(train.size(), batch);
         int totalSteps = stepsPerEpoch * epochs;
-        var schedule = new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch), totalSteps, 0.01);
-        String settings = String.join(" ", data.source(), "train=" + train.size(), "front=" + front, "loss=" + lossChoice,
+        var schedule = new WarmupCosineSchedule(learningRate, warmupSteps(warmupEpochs, stepsPerEpoch, totalSteps), totalSteps, 0.01);
+        String settings = String.join(" ", data.source(), "train=" + train.size(), "size=" + train.channels() + "x" + train.height() + "x" + train.width(),
+                "front=" + (sameDiff ? "samediff" : "dl4j"), "loss=" + lossChoice,
                 "epochs=" + epochs, "batch=" + batch, "tau=" + tau, "hard=" + hardNegatives, "lr=" + learningRate, "warmup=" + warmupEpochs,
                 "wd=" + weightDecay, "filters=" + filters, "proj=" + projectionDim, "seed=" + seed);
 
@@ -162,7 +167,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         TrainingFront trainer;
         RunState state;
         if (resume) {
-            if (!Files.isRegularFile(checkpointState) || !Files.isRegularFile(checkpointModel)) {
+            if (!Files.isRegularFile(checkpointState)) {
                 throw new IllegalArgumentException("--resume: no checkpoint in " + out.resolve("checkpoint") + " (expected "
                         + checkpointModel.getFileName() + " and state.json)");
             }
@@ -171,7 +176,15 @@ public final class SimClrImageCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume: the checkpoint in " + out + " was made with different settings:\n  checkpoint: "
                         + state.settings() + "\n  now:        " + settings);
             }
+            if (!Files.isRegularFile(checkpointModel)) {
+                throw new IllegalArgumentException("--resume: " + checkpointModel + " is missing next to its state.json");
+            }
             trainer = sameDiff ? SameDiffFront.restore(encoder, checkpointModel) : Dl4jFront.restore(encoder, checkpointModel);
+            if (trainer.iterations() != (long) state.epochsDone() * stepsPerEpoch) {
+                throw new IllegalArgumentException("--resume: " + checkpointModel + " holds " + trainer.iterations() + " training steps but "
+                        + checkpointState.getFileName() + " records " + state.epochsDone() + " epochs of " + stepsPerEpoch
+                        + " steps (the run stopped while writing the checkpoint); start again without --resume");
+            }
             System.out.printf(Locale.ROOT, "resuming after epoch %d of %d%n", state.epochsDone(), epochs);
         } else {
             Adam adam = Adam.builder().learningRateSchedule(schedule).build();
@@ -190,15 +203,21 @@ public final class SimClrImageCommand implements Callable<Integer> {
         int lastEpoch = stopAfterEpochs == null ? epochs : Math.min(epochs, stopAfterEpochs);
         System.out.printf(Locale.ROOT, "training: %s front, %s loss (%s), %d epochs of %d steps, %d views per step%n",
                 sameDiff ? "SameDiff" : "DL4J", lossChoice.name().toLowerCase(Locale.ROOT),
-                Double.isNaN(tau) ? "margin and gamma: circle defaults" : "tau " + tau, epochs, stepsPerEpoch, 2 * batch);
-        Progress progress = new Progress(System.out, "images", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
+                lossChoice.usesTemperature() ? "tau " + tau : "its default hyper-parameters", epochs, stepsPerEpoch, 2 * batch);
+        Progress progress = new Progress(System.out, "views", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
         long images = 0;
         try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.epochsDone(), lastEpoch, PREFETCH)) {
             for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
-                double value = trainer.fit(b, lossChoice);
+                String where = " at epoch " + (b.epoch() + 1) + " step " + (b.step() + 1) + "; try a lower --lr or a higher --temperature";
+                double value;
+                try {
+                    value = trainer.fit(b, lossChoice);
+                } catch (IllegalArgumentException e) {
+                    // the flags were checked up front: a loss that rejects the network's output means training diverged
+                    throw new RunFailure("training diverged (" + e.getMessage() + ")" + where);
+                }
                 if (!Double.isFinite(value)) {
-                    throw new IllegalStateException("loss became " + value + " at epoch " + (b.epoch() + 1) + " step " + (b.step() + 1)
-                            + "; try a lower --lr or a higher --temperature");
+                    throw new RunFailure("loss became " + value + where);
                 }
                 losses.add(value);
                 images += b.views().size(0);
@@ -244,6 +263,39 @@ public final class SimClrImageCommand implements Callable<Integer> {
                 trainedPairs.alignment(), trainedPairs.uniformity(), state.baselinePairs().alignment(), state.baselinePairs().uniformity());
         System.out.println("wrote " + out.toAbsolutePath().normalize() + ": encoder.zip, encoder.fb, metrics.json, loss.png, similarities.png");
         return 0;
+    }
+
+    private void checkFlags(LossChoice lossChoice) {
+        List<String> problems = new ArrayList<>();
+        require(problems, epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(problems, batch >= 2, "--batch must be >= 2, got " + batch);
+        require(problems, learningRate > 0 && Double.isFinite(learningRate), "--lr must be > 0, got " + learningRate);
+        require(problems, warmupEpochs >= 0, "--warmup-epochs must be >= 0, got " + warmupEpochs);
+        require(problems, weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
+        require(problems, filters >= 1, "--filters must be >= 1, got " + filters);
+        require(problems, projectionDim >= 1, "--projection-dim must be >= 1, got " + projectionDim);
+        require(problems, probeSize >= 10, "--probe-size must be >= 10, got " + probeSize);
+        require(problems, probeEpochs >= 1, "--probe-epochs must be >= 1, got " + probeEpochs);
+        require(problems, imageSize >= 8, "--image-size must be >= 8, got " + imageSize);
+        require(problems, trainSize == null || trainSize >= 2, "--train-size must be >= 2, got " + trainSize);
+        require(problems, testSize == null || testSize >= 1, "--test-size must be >= 1, got " + testSize);
+        require(problems, temperature == null || temperature > 0, "--temperature must be > 0, got " + temperature);
+        require(problems, temperature == null || lossChoice.usesTemperature(), "--temperature does not apply to --loss "
+                + lossChoice.name().toLowerCase(Locale.ROOT) + " (it uses its own defaults: margins, gamma or lambda)");
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+    }
+
+    private static void require(List<String> problems, boolean condition, String problem) {
+        if (!condition) {
+            problems.add(problem);
+        }
+    }
+
+    /** The requested warm-up, capped at a fifth of the run so a short run (e.g. one epoch) still decays. */
+    static int warmupSteps(double warmupEpochs, int stepsPerEpoch, int totalSteps) {
+        return (int) Math.min(Math.round(warmupEpochs * stepsPerEpoch), totalSteps / 5);
     }
 
     private TrainTestImages loadData() throws IOException {

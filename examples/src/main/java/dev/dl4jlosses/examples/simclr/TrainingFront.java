@@ -23,6 +23,9 @@ public interface TrainingFront {
     /** Projection-head output {@code z} ({@code [n, projectionDim]}), what the loss compares. */
     INDArray projections(INDArray images);
 
+    /** Optimisation steps taken so far (restored with a checkpoint). */
+    long iterations();
+
     /** The whole training state (parameters, updater state, iteration count). */
     void saveCheckpoint(Path file) throws IOException;
 
