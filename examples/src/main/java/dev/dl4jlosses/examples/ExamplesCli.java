@@ -1,6 +1,9 @@
 package dev.dl4jlosses.examples;
 
 import dev.dl4jlosses.examples.common.RunFailure;
+import dev.dl4jlosses.examples.sentence.EmbedCommand;
+import dev.dl4jlosses.examples.sentence.SentenceEncoderCommand;
+import dev.dl4jlosses.examples.sentence.SimilarCommand;
 import dev.dl4jlosses.examples.simclr.SimClrImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,11 +14,13 @@ import picocli.CommandLine.Command;
  * <pre>
  * java -jar examples/target/dl4j-losses-examples.jar --help
  * java -jar examples/target/dl4j-losses-examples.jar simclr-image --out runs/simclr
+ * java -jar examples/target/dl4j-losses-examples.jar sentence-encoder --out runs/sentence-encoder
  * </pre>
  */
 @Command(name = "dl4j-losses-examples", mixinStandardHelpOptions = true, version = "dl4j-losses examples 0.1.0",
         description = "Example programs that train, evaluate and export encoders with dl4j-losses.",
-        subcommands = {SimClrImageCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimClrImageCommand.class, SentenceEncoderCommand.class, EmbedCommand.class, SimilarCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ExamplesCli {
 
     private ExamplesCli() {

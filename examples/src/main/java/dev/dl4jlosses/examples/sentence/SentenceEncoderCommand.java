@@ -1,0 +1,309 @@
+package dev.dl4jlosses.examples.sentence;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+import dev.dl4jlosses.examples.common.Progress;
+import dev.dl4jlosses.examples.common.RunFailure;
+import dev.dl4jlosses.examples.common.WarmupCosineSchedule;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sentence-encoder}: trains a Transformer sentence encoder with InfoNCE, evaluates it against TF-IDF, exports it. */
+@Command(name = "sentence-encoder", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a sentence encoder (word + character n-gram embeddings, one Transformer encoder block, "
+                + "mean pooling, projection; a SameDiff graph) with SDContrastive.infoNce: symmetric, in-batch negatives, "
+                + "plus explicit hard negatives when the pairs have them. Evaluates paraphrase retrieval (recall@1, "
+                + "recall@10, MRR) and STS Spearman correlation next to a TF-IDF bag-of-words baseline; exports the encoder.",
+                "Without --pairs or --sentences it trains on an embedded paraphrase corpus generated in-process (with "
+                        + "held-out pairs and STS pairs of sentences not seen in training)."},
+        footer = {"", "Outputs in --out: encoder.fb (SameDiff FlatBuffers, inference graph only) and vocabulary.json "
+                + "(use them with the embed and similar commands), metrics.json, checkpoint/ (latest epoch; --resume continues from it)."})
+public final class SentenceEncoderCommand implements Callable<Integer> {
+
+    @Option(names = "--pairs", paramLabel = "FILE", description = "Supervised training data: TSV anchor<TAB>positive[<TAB>hard negative].")
+    Path pairsFile;
+
+    @Option(names = "--sentences", paramLabel = "FILE", description = "Unsupervised (SimCSE) training data: one sentence per line; "
+            + "each sentence is its own positive under a different dropout mask.")
+    Path sentencesFile;
+
+    @Option(names = "--unsupervised", description = "On the embedded corpus: train SimCSE-style on the anchor sentences only (no pairs).")
+    boolean unsupervised;
+
+    @Option(names = "--eval-pairs", paramLabel = "FILE", description = "Held-out TSV anchor<TAB>positive[<TAB>distractor] for retrieval: "
+            + "each anchor's answer is its positive, among all positives and distractors (default: the embedded held-out pairs, "
+            + "with a near-miss distractor each, when training on the embedded corpus, else none).")
+    Path evalPairsFile;
+
+    @Option(names = "--sts", paramLabel = "FILE", description = "STS TSV sentence1<TAB>sentence2<TAB>score "
+            + "(default: the embedded STS pairs when training on the embedded corpus, else none).")
+    Path stsFile;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/sentence-encoder", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--train-size", paramLabel = "N", defaultValue = "12000", description = "Embedded training pairs (default: ${DEFAULT-VALUE}).")
+    int trainSize;
+
+    @Option(names = "--eval-size", paramLabel = "N", defaultValue = "1000", description = "Embedded held-out pairs and STS pairs, each (default: ${DEFAULT-VALUE}).")
+    int evalSize;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Pairs per step; the last partial batch of an epoch is dropped (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--temperature", paramLabel = "TAU", defaultValue = "0.05", description = "InfoNCE temperature, or its initial value with --learnable-temperature (default: ${DEFAULT-VALUE}, SimCSE's).")
+    double temperature;
+
+    @Option(names = "--learnable-temperature", description = "Learn the temperature (CLIP's logit scale, at most 100).")
+    boolean learnableTemperature;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "0", description = "Memory queue: the positives of past steps (up to N) "
+            + "are extra negatives (cross-batch memory; needs --no-hard-negatives on data with hard negatives). Default: ${DEFAULT-VALUE}, none.")
+    int queueSize;
+
+    @Option(names = "--queue-start-epoch", paramLabel = "N", defaultValue = "1", description = "Epochs trained before the queue starts "
+            + "filling; a queue filled from the first step holds keys too stale to help (default: ${DEFAULT-VALUE}).")
+    int queueStartEpoch;
+
+    @Option(names = "--no-hard-negatives", description = "Ignore the hard negatives of the training pairs (in-batch negatives only).")
+    boolean noHardNegatives;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "2e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--warmup-epochs", paramLabel = "EPOCHS", defaultValue = "0.3", description = "Linear warm-up, then cosine decay to 1%% (default: ${DEFAULT-VALUE}).")
+    double warmupEpochs;
+
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0.1", description = "Dropout on token embeddings and the feed-forward layer (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--dim", paramLabel = "N", defaultValue = "64", description = "Model width (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--heads", paramLabel = "N", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--ffn", paramLabel = "N", defaultValue = "128", description = "Feed-forward hidden width (default: ${DEFAULT-VALUE}).")
+    int ffn;
+
+    @Option(names = "--projection-dim", paramLabel = "N", defaultValue = "64", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    int projectionDim;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "24", description = "Words kept per sentence (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--buckets", paramLabel = "N", defaultValue = "2048", description = "Hashed character 3-gram buckets (default: ${DEFAULT-VALUE}).")
+    int buckets;
+
+    @Option(names = "--min-count", paramLabel = "N", defaultValue = "2", description = "Occurrences a word needs to enter the vocabulary (default: ${DEFAULT-VALUE}).")
+    int minCount;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of data, initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint in --out (same settings required).")
+    boolean resume;
+
+    @Option(names = "--stop-after-epochs", hidden = true, description = "Stop (as if interrupted) after this many epochs; for tests.")
+    Integer stopAfterEpochs;
+
+    private static final int NGRAM = 3;
+    private static final int SLOTS = 6;
+    /** Held-out sentences compared between the exported and the in-training graph. */
+    private static final int EXPORT_CHECK = 256;
+
+    @Override
+    public Integer call() throws Exception {
+        if (epochs < 1 || batch < 2 || dropout < 0 || dropout >= 1 || temperature <= 0 || trainSize < 2 || evalSize < 10) {
+            throw new IllegalArgumentException("need --epochs >= 1, --batch >= 2, 0 <= --dropout < 1, --temperature > 0, "
+                    + "--train-size >= 2, --eval-size >= 10");
+        }
+        if (pairsFile != null && sentencesFile != null) {
+            throw new IllegalArgumentException("give --pairs or --sentences, not both");
+        }
+        Data data = loadData();
+        if (data.train().size() < batch) {
+            throw new IllegalArgumentException("only " + data.train().size() + " training rows, fewer than --batch " + batch);
+        }
+        boolean hardNegatives = !noHardNegatives && data.train().get(0).negative() != null;
+        if (queueSize < 0 || queueStartEpoch < 0 || queueSize > 0 && hardNegatives) {
+            throw new IllegalArgumentException(queueSize < 0 || queueStartEpoch < 0
+                    ? "--queue and --queue-start-epoch must be >= 0; got " + queueSize + " and " + queueStartEpoch
+                    : "--queue cannot be combined with hard negatives (InfoNCE with a queue takes no explicit negatives); add --no-hard-negatives");
+        }
+        List<String> trainingText = new ArrayList<>();
+        data.train().forEach(p -> {
+            trainingText.add(p.anchor());
+            if (!data.unsupervised()) {   // there the positive is the anchor again
+                trainingText.add(p.positive());
+            }
+            if (hardNegatives) {
+                trainingText.add(p.negative());
+            }
+        });
+        Vocabulary vocabulary = Vocabulary.build(trainingText, minCount, buckets, NGRAM, SLOTS, maxTokens);
+        SentenceEncoder encoder = SentenceEncoder.forVocabulary(vocabulary, dim, heads, ffn, projectionDim);
+        System.out.printf(Locale.ROOT, "data: %s, %d training %s%s; vocabulary %d words + %d n-gram buckets%n", data.source(),
+                data.train().size(), data.unsupervised() ? "sentences (unsupervised, SimCSE)" : "pairs",
+                hardNegatives ? " with hard negatives" : "", vocabulary.size(), buckets);
+
+        int stepsPerEpoch = data.train().size() / batch;
+        int totalSteps = stepsPerEpoch * epochs;
+        String settings = String.join(" ", data.source(), "rows=" + data.train().size(), "unsupervised=" + data.unsupervised(),
+                "hard=" + hardNegatives, "epochs=" + epochs, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature,
+                "queue=" + queueSize, "queueStart=" + queueStartEpoch, "lr=" + learningRate, "warmup=" + warmupEpochs, "dropout=" + dropout, "dim=" + dim, "heads=" + heads, "ffn=" + ffn, "proj=" + projectionDim,
+                "tokens=" + maxTokens, "buckets=" + buckets, "minCount=" + minCount, "seed=" + seed);
+
+        Path checkpointDir = out.resolve("checkpoint");
+        Files.createDirectories(checkpointDir);
+        Path checkpointModel = checkpointDir.resolve("model.fb");
+        Path checkpointState = checkpointDir.resolve("state.json");
+        SentenceTrainer trainer;
+        TrainingState state;
+        if (resume) {
+            if (!Files.isRegularFile(checkpointState) || !Files.isRegularFile(checkpointModel)) {
+                throw new IllegalArgumentException("--resume: no checkpoint in " + checkpointDir + " (expected model.fb and state.json)");
+            }
+            state = TrainingState.read(checkpointState);
+            if (!state.settings().equals(settings)) {
+                throw new IllegalArgumentException("--resume: the checkpoint in " + out + " was made with different settings:\n  checkpoint: "
+                        + state.settings() + "\n  now:        " + settings);
+            }
+            trainer = SentenceTrainer.restore(encoder, vocabulary, checkpointModel, hardNegatives, dropout);
+            System.out.printf(Locale.ROOT, "resuming after epoch %d of %d%n", state.epochsDone(), epochs);
+        } else {
+            Nd4j.getRandom().setSeed(seed);
+            var schedule = new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch), totalSteps, 0.01);
+            trainer = SentenceTrainer.create(encoder, vocabulary, hardNegatives, temperature, learnableTemperature, queueSize, dropout,
+                    Adam.builder().learningRateSchedule(schedule).build());
+            state = new TrainingState(settings, 0, List.of(), 0);
+        }
+
+        int lastEpoch = stopAfterEpochs == null ? epochs : Math.min(epochs, stopAfterEpochs);
+        System.out.printf(Locale.ROOT, "training: %d epochs of %d steps, %d pairs per step, InfoNCE tau %s%s%n", epochs, stepsPerEpoch, batch,
+                learnableTemperature ? temperature + " (learnable)" : temperature, queueSize > 0 ? ", memory queue " + queueSize + " from epoch " + (queueStartEpoch + 1) : "");
+        List<Double> losses = new ArrayList<>(state.losses());
+        int sentencesPerRow = hardNegatives ? 3 : 2;   // sentences encoded per row (SimCSE: the same one twice)
+        Progress progress = new Progress(System.out, "sentences", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
+        long sentences = 0;
+        long start = System.nanoTime();
+        double trainSeconds = state.trainSeconds();
+        for (int epoch = state.epochsDone(); epoch < lastEpoch; epoch++) {
+            // per-epoch seeds: a run resumed at an epoch boundary sees the same order and dropout masks
+            List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, data.train().size()).boxed().toList());
+            Collections.shuffle(order, new Random(seed + epoch));
+            Nd4j.getRandom().setSeed(seed + 1000L * (epoch + 1));
+            if (epoch >= queueStartEpoch) {
+                trainer.startQueue();
+            }
+            for (int step = 0; step < stepsPerEpoch; step++) {
+                int[] ids = order.subList(step * batch, (step + 1) * batch).stream().mapToInt(Integer::intValue).toArray();
+                double loss = trainer.fit(java.util.Arrays.stream(ids).mapToObj(data.train()::get).toList(), ids);
+                if (!Double.isFinite(loss)) {
+                    throw new RunFailure("loss became " + loss + " at epoch " + (epoch + 1) + " step " + (step + 1)
+                            + "; try a lower --lr or a higher --temperature");
+                }
+                losses.add(loss);
+                sentences += (long) batch * sentencesPerRow;
+                progress.update(epoch, epochs, (long) epoch * stepsPerEpoch + step, loss, sentences);
+            }
+            trainer.save(checkpointModel.resolveSibling("model.fb.partial"));
+            Files.move(checkpointModel.resolveSibling("model.fb.partial"), checkpointModel, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            state = new TrainingState(settings, epoch + 1, List.copyOf(losses), trainSeconds + (System.nanoTime() - start) / 1e9);
+            state.write(checkpointState);
+        }
+        if (lastEpoch < epochs) {
+            System.out.printf(Locale.ROOT, "stopped after epoch %d; continue with --resume%n", lastEpoch);
+            return 0;
+        }
+
+        ExportedEncoder exported = new ExportedEncoder(trainer.inferenceGraph(), vocabulary);
+        exported.save(out);
+        double exportDifference = checkExport(trainer, data);
+
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("settings", settings);
+        metrics.put("steps", losses.size());
+        metrics.put("firstLoss", losses.get(0));
+        metrics.put("finalLoss", losses.subList(Math.max(0, losses.size() - stepsPerEpoch), losses.size()).stream()
+                .mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+        metrics.put("trainSeconds", state.trainSeconds());
+        metrics.put("sentencesPerSecond", (double) losses.size() * batch * sentencesPerRow / state.trainSeconds());
+        if (learnableTemperature) {
+            metrics.put("learnedTemperature", trainer.learnedTemperature());
+        }
+        metrics.put("exportMaxAbsDifference", exportDifference);
+        SentenceEvaluation.evaluate(exported, new BagOfWords(trainingText, data.evaluationText()), data.heldOut(), data.sts(), metrics);
+        TrainingState.JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
+        System.out.println("wrote " + out.resolve(ExportedEncoder.GRAPH) + ", " + out.resolve(ExportedEncoder.VOCABULARY) + " and "
+                + out.resolve("metrics.json"));
+        return 0;
+    }
+
+    /** Training rows (unsupervised: anchor = positive), held-out pairs and STS pairs (either may be null). */
+    private record Data(String source, List<ParaphraseCorpus.Pair> train, boolean unsupervised, List<ParaphraseCorpus.Pair> heldOut,
+                        List<ParaphraseCorpus.ScoredPair> sts) {
+
+        List<String> evaluationText() {
+            List<String> text = new ArrayList<>();
+            if (heldOut != null) {
+                heldOut.forEach(p -> text.addAll(p.negative() == null ? List.of(p.anchor(), p.positive())
+                        : List.of(p.anchor(), p.positive(), p.negative())));
+            }
+            if (sts != null) {
+                sts.forEach(p -> text.addAll(List.of(p.first(), p.second())));
+            }
+            return text;
+        }
+    }
+
+    private Data loadData() {
+        List<ParaphraseCorpus.Pair> heldOut = evalPairsFile == null ? null : SentenceFiles.pairs(evalPairsFile);
+        List<ParaphraseCorpus.ScoredPair> sts = stsFile == null ? null : SentenceFiles.scoredPairs(stsFile);
+        if (pairsFile != null) {
+            return new Data("pairs " + pairsFile, SentenceFiles.pairs(pairsFile), false, heldOut, sts);
+        }
+        if (sentencesFile != null) {
+            List<ParaphraseCorpus.Pair> rows = SentenceFiles.sentences(sentencesFile).stream().map(s -> new ParaphraseCorpus.Pair(s, s, null)).toList();
+            return new Data("sentences " + sentencesFile, rows, true, heldOut, sts);
+        }
+        ParaphraseCorpus.Splits corpus = ParaphraseCorpus.generate(trainSize, evalSize, evalSize, seed);
+        List<ParaphraseCorpus.Pair> train = unsupervised
+                ? corpus.train().stream().map(p -> new ParaphraseCorpus.Pair(p.anchor(), p.anchor(), null)).toList() : corpus.train();
+        return new Data("embedded paraphrase corpus", train, unsupervised, heldOut != null ? heldOut : corpus.heldOut(),
+                sts != null ? sts : corpus.sts());
+    }
+
+    /**
+     * Reloads the exported graph and returns the largest difference between its embeddings and the training graph's
+     * (dropout off) on held-out or training sentences: a check that what was written is what was trained.
+     */
+    private double checkExport(SentenceTrainer trainer, Data data) throws Exception {
+        List<String> sample = (data.heldOut() != null ? data.heldOut() : data.train()).stream().map(ParaphraseCorpus.Pair::anchor)
+                .limit(EXPORT_CHECK).toList();
+        INDArray expected = trainer.embed(sample);
+        INDArray reloaded = ExportedEncoder.load(out).embed(sample);
+        double difference = expected.sub(reloaded).amaxNumber().doubleValue();
+        if (difference > 1e-4 * Math.max(1, expected.amaxNumber().doubleValue())) {
+            throw new IllegalStateException("the exported encoder's embeddings differ from the trained one's by " + difference);
+        }
+        return difference;
+    }
+}
