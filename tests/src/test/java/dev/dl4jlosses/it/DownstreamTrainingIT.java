@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
+import dev.dl4jlosses.lossfunctions.LossTripletMargin;
 import dev.dl4jlosses.samediff.SDContrastive;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -79,6 +80,30 @@ class DownstreamTrainingIT {
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
         INDArray probe = data.samples(data.classIds(16));
         assertEquals(net.output(probe), restored.output(probe));
+    }
+
+    @Test
+    void multiLayerNetworkLearnsClassesWithBatchHardTripletLoss() {
+        SyntheticViews data = new SyntheticViews(5, CLASSES, DIM, 0.6, 0.3);
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(6).updater(new Adam(3e-3)).list()
+                .layer(new DenseLayer.Builder().nIn(DIM).nOut(64).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossTripletMargin.builder().margin(0.2).batchHard(true).build())
+                        .nIn(64).nOut(16).activation(Activation.IDENTITY).build())
+                .build());
+        net.init();
+        double first = 0;
+        double last = 0;
+        for (int step = 0; step < 150; step++) {
+            INDArray classes = randomClasses(128);
+            net.fit(new DataSet(data.view(data.samples(classes)), classes));
+            if (step == 0) {
+                first = net.score();
+            }
+            last = net.score();
+        }
+        assertTrue(last < 0.5 * first, "batch-hard triplet loss should fall: " + first + " -> " + last);
+        double accuracy = knnAccuracy(x -> net.output(x), data);
+        assertTrue(accuracy > 0.8, "1-NN accuracy of the learned embeddings " + accuracy + " (chance 1/" + CLASSES + ")");
     }
 
     @Test
