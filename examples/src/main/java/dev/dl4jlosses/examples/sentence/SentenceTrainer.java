@@ -6,19 +6,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.dl4jlosses.examples.common.LastLoss;
 import dev.dl4jlosses.samediff.LogitScale;
 import dev.dl4jlosses.samediff.SDContrastive;
 import dev.dl4jlosses.samediff.SDMemoryQueue;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.Loss;
-import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -48,7 +44,7 @@ final class SentenceTrainer {
     private final boolean queue;
     private boolean queueStarted;
     private final double keep;
-    private final LastLoss lastLoss = new LastLoss();
+    private final LastLoss lastLoss = new LastLoss(LOSS);
 
     private SentenceTrainer(SentenceEncoder encoder, Vocabulary vocabulary, SameDiff sd, boolean hardNegatives, double dropout) {
         this.encoder = encoder;
@@ -135,7 +131,7 @@ final class SentenceTrainer {
             features.add(Nd4j.createFromArray(ids).castTo(DataType.FLOAT));
         }
         sd.fit(new org.nd4j.linalg.dataset.MultiDataSet(features.toArray(INDArray[]::new), new INDArray[0]));
-        return lastLoss.value;
+        return lastLoss.value();
     }
 
     private List<INDArray> input(List<String> sentences, boolean dropout) {
@@ -180,20 +176,5 @@ final class SentenceTrainer {
 
     void save(Path checkpoint) {
         sd.save(checkpoint.toFile(), true);
-    }
-
-    /** The loss of the latest training iteration (M2.1's {@code fit} on one batch reports no loss curve). */
-    private static final class LastLoss extends BaseListener {
-        private double value = Double.NaN;
-
-        @Override
-        public boolean isActive(Operation operation) {
-            return operation == Operation.TRAINING;
-        }
-
-        @Override
-        public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
-            value = loss.getLoss(LOSS);
-        }
     }
 }

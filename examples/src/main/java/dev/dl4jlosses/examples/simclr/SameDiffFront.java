@@ -4,13 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.dl4jlosses.core.HardNegatives;
+import dev.dl4jlosses.examples.common.LastLoss;
 import dev.dl4jlosses.examples.images.AugmentedPairs;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.Loss;
-import org.nd4j.autodiff.listeners.Operation;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -29,7 +25,7 @@ final class SameDiffFront implements TrainingFront {
     private final Encoder encoder;
     private final SameDiff sd;
 
-    private final LastLoss lastLoss = new LastLoss();
+    private final LastLoss lastLoss = new LastLoss(LOSS);
 
     private SameDiffFront(Encoder encoder, SameDiff sd) {
         this.encoder = encoder;
@@ -37,20 +33,6 @@ final class SameDiffFront implements TrainingFront {
         sd.addListeners(lastLoss);
     }
 
-    /** The loss of the latest training iteration ({@code fit} on one batch reports no loss curve in M2.1). */
-    private static final class LastLoss extends BaseListener {
-        private double value = Double.NaN;
-
-        @Override
-        public boolean isActive(Operation operation) {
-            return operation == Operation.TRAINING;
-        }
-
-        @Override
-        public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
-            value = loss.getLoss(LOSS);
-        }
-    }
 
     /** A new graph initialised with the parameters of {@code initial} (so both fronts start from the same weights). */
     static SameDiffFront create(Encoder encoder, MultiLayerNetwork initial, LossChoice loss, double temperature,
@@ -72,7 +54,7 @@ final class SameDiffFront implements TrainingFront {
     @Override
     public double fit(AugmentedPairs.Batch batch, LossChoice loss) {
         sd.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()));
-        return lastLoss.value;
+        return lastLoss.value();
     }
 
     @Override
