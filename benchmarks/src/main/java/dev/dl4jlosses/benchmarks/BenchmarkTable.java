@@ -29,8 +29,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code dims=128,512}, {@code methods=lossFunction,graphNode,naiveSameDiff,matrixProducts},
  * {@code maxGraphBatch=4096} (largest B for the two SameDiff methods: they hold whole B×B arrays),
  * {@code out=benchmarks/target/benchmark-table.md}, {@code jvmArgs="..."} (for the forks; default
- * {@value #DEFAULT_FORK_ARGS}). Batches up to 4096 are timed as the average of 5 one-second iterations after 3 of
- * warm-up; 16384 as 3 single calls after 1 warm-up call; larger batches as one cold call.
+ * {@value #DEFAULT_FORK_ARGS}). Batches up to 4096 are timed as the average of 3 one-second iterations after 2 of
+ * warm-up; 16384 as 2 single calls after 1 warm-up call; larger batches as one cold call.
  */
 public final class BenchmarkTable {
 
@@ -97,10 +97,10 @@ public final class BenchmarkTable {
                 .param("loss", cell.loss()).param("batch", String.valueOf(cell.batch())).param("dim", String.valueOf(cell.dim()))
                 .forks(1).jvmArgs(jvmArgs.toArray(new String[0])).timeUnit(TimeUnit.MILLISECONDS);
         if (cell.batch() <= 4096) {
-            options.mode(Mode.AverageTime).warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+            options.mode(Mode.AverageTime).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(1));
         } else if (cell.batch() <= 16384) {
-            options.mode(Mode.SingleShotTime).warmupIterations(1).measurementIterations(3);
+            options.mode(Mode.SingleShotTime).warmupIterations(1).measurementIterations(2);
         } else {
             options.mode(Mode.SingleShotTime).warmupIterations(0).measurementIterations(1);
         }
