@@ -32,9 +32,9 @@ public final class CircleKernel implements ContrastiveKernel {
         T negativeOffset = o.add(similarity, -margin);                                       // s - Δ_n
         T positiveLogits = o.maskLogits(o.mul(o.mul(positiveAlpha, -gamma), positiveOffset), positives);
         T negativeLogits = o.maskLogits(o.mul(o.mul(negativeAlpha, gamma), negativeOffset), negatives);
-        T positiveLse = o.rowLogSumExp(positiveLogits);
-        T negativeLse = o.rowLogSumExp(negativeLogits);
-        T z = o.add(positiveLse, negativeLse);
+        TensorOps.RowSoftmax<T> overPositives = o.rowSoftmax(positiveLogits);
+        TensorOps.RowSoftmax<T> overNegatives = o.rowSoftmax(negativeLogits);
+        T z = o.add(overPositives.logSumExp(), overNegatives.logSumExp());
         T rowLoss = o.mul(o.softplus(z), valid);
         if (!withGradient) {
             return new BlockTerms<>(rowLoss, valid, null);
@@ -46,8 +46,8 @@ public final class CircleKernel implements ContrastiveKernel {
             negativeCoefficient = o.addInPlace(negativeCoefficient, o.mulInPlace(o.mul(negativeOffset, gamma), o.greaterThan(negativeAlpha, 0)));
         }
         T weight = o.mul(o.sigmoid(z), valid);
-        T positiveGrad = o.mulInPlace(o.softmaxGivenLogSumExp(positiveLogits, positiveLse), positiveCoefficient);
-        T negativeGrad = o.mulInPlace(o.softmaxGivenLogSumExp(negativeLogits, negativeLse), negativeCoefficient);
+        T positiveGrad = o.mulInPlace(overPositives.softmax(), positiveCoefficient);
+        T negativeGrad = o.mulInPlace(overNegatives.softmax(), negativeCoefficient);
         T grad = o.mulInPlace(o.addInPlace(positiveGrad, negativeGrad), weight);
         return new BlockTerms<>(rowLoss, valid, grad);
     }

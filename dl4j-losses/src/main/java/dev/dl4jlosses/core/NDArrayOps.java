@@ -223,6 +223,16 @@ public final class NDArrayOps implements TensorOps<INDArray> {
     }
 
     @Override
+    public INDArray divInPlace(INDArray a, INDArray b) {
+        return a.divi(b);
+    }
+
+    @Override
+    public boolean knownAtMostOne(INDArray counts) {
+        return counts.isEmpty() || counts.maxNumber().doubleValue() <= 1;
+    }
+
+    @Override
     public INDArray expInPlace(INDArray a) {
         return Transforms.exp(a, false);
     }

@@ -7,6 +7,10 @@ package dev.dl4jlosses.core;
  * stays finite at any temperature.
  *
  * <p>Gradient: {@code ∂/∂L_ip = -σ(lse_i - L_ip) / |P(i)|}; {@code ∂/∂L_in = softmax_N(L_i)_n · Σ_p σ(lse_i - L_ip) / |P(i)|}.
+ *
+ * <p>Cost: one {@code exp} over the block gives both {@code lse_i} and the softmax over negatives. When every anchor
+ * has at most one positive (SimCLR's two views) and the front knows it ({@link TensorOps#knownAtMostOne}), the
+ * per-pair terms are evaluated on the {@code [b, 1]} column of positive logits instead of the whole block.
  */
 public final class NTXentKernel implements ContrastiveKernel {
 
@@ -17,18 +21,29 @@ public final class NTXentKernel implements ContrastiveKernel {
 
     @Override
     public <T> BlockTerms<T> terms(TensorOps<T> o, T logits, T positives, T negatives, boolean withGradient) {
-        T valid = ContrastiveKernel.validAnchors(o, positives, negatives);
-        T pairWeight = ContrastiveKernel.positivePairWeight(o, positives, valid);
-        T negativeLogits = o.maskLogits(logits, negatives);
-        T negativeLse = o.rowLogSumExp(negativeLogits);
-        T margin = o.sub(negativeLse, logits);                             // lse_i - L_ij
+        T positiveCount = o.rowSum(positives);
+        TensorOps.RowSoftmax<T> overNegatives = o.rowSoftmax(o.maskLogits(logits, negatives));
+        // a row without negatives has only masked entries, so its maximum is about -MASKED_LOGIT
+        T valid = o.mul(o.greaterThan(positiveCount, 0), o.greaterThan(overNegatives.max(), -TensorOps.MASKED_LOGIT / 2));
+        T pairWeight = o.div(valid, o.max(positiveCount, 1));
+        T lse = overNegatives.logSumExp();
+        if (o.knownAtMostOne(positiveCount)) {
+            T margin = o.sub(lse, o.rowSum(o.mul(logits, positives)));          // lse_i - L_ip, [b, 1]
+            T rowLoss = o.mul(o.softplus(margin), pairWeight);
+            if (!withGradient) {
+                return new BlockTerms<>(rowLoss, valid, null);
+            }
+            T coefficient = o.mul(o.sigmoid(margin), pairWeight);
+            T grad = o.mulInPlace(o.subInPlace(overNegatives.softmax(), positives), coefficient);
+            return new BlockTerms<>(rowLoss, valid, grad);
+        }
+        T margin = o.sub(lse, logits);                                           // lse_i - L_ij, [b, C]
         T rowLoss = o.mul(o.rowSum(o.mulInPlace(o.softplus(margin), positives)), pairWeight);
         if (!withGradient) {
             return new BlockTerms<>(rowLoss, valid, null);
         }
         T positiveGrad = o.mulInPlace(o.mulInPlace(o.sigmoid(margin), positives), pairWeight);
-        T negativeSoftmax = o.softmaxGivenLogSumExp(negativeLogits, negativeLse);
-        T grad = o.subInPlace(o.mulInPlace(negativeSoftmax, o.rowSum(positiveGrad)), positiveGrad);
+        T grad = o.subInPlace(o.mulInPlace(overNegatives.softmax(), o.rowSum(positiveGrad)), positiveGrad);
         return new BlockTerms<>(rowLoss, valid, grad);
     }
 }

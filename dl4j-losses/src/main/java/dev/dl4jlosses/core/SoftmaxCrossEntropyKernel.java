@@ -17,17 +17,16 @@ public final class SoftmaxCrossEntropyKernel implements ContrastiveKernel {
 
     @Override
     public <T> BlockTerms<T> terms(TensorOps<T> o, T logits, T positives, T negatives, boolean withGradient) {
-        T valid = ContrastiveKernel.validAnchors(o, positives, negatives);
-        T pairWeight = ContrastiveKernel.positivePairWeight(o, positives, valid);
-        T candidateLogits = o.maskLogits(logits, o.add(positives, negatives));
-        T lse = o.rowLogSumExp(candidateLogits);
+        T positiveCount = o.rowSum(positives);
+        T valid = o.mul(o.greaterThan(positiveCount, 0), o.greaterThan(o.rowSum(negatives), 0));
+        T pairWeight = o.div(valid, o.max(positiveCount, 1));
+        TensorOps.RowSoftmax<T> overCandidates = o.rowSoftmax(o.maskLogits(logits, o.add(positives, negatives)));
         T positiveLogitSum = o.rowSum(o.mul(logits, positives));
-        T rowLoss = o.sub(o.mul(lse, valid), o.mul(positiveLogitSum, pairWeight));
+        T rowLoss = o.sub(o.mul(overCandidates.logSumExp(), valid), o.mul(positiveLogitSum, pairWeight));
         if (!withGradient) {
             return new BlockTerms<>(rowLoss, valid, null);
         }
-        T softmax = o.mulInPlace(o.softmaxGivenLogSumExp(candidateLogits, lse), valid);
-        T grad = o.subInPlace(softmax, o.mul(positives, pairWeight));
+        T grad = o.subInPlace(o.mulInPlace(overCandidates.softmax(), valid), o.mul(positives, pairWeight));
         return new BlockTerms<>(rowLoss, valid, grad);
     }
 }

@@ -139,8 +139,21 @@ public interface TensorOps<T> {
         return mul(a, s);
     }
 
+    default T divInPlace(T a, T b) {
+        return div(a, b);
+    }
+
     default T expInPlace(T a) {
         return exp(a);
+    }
+
+    /**
+     * Whether every entry of a {@code [n, 1]} column of counts is at most 1, when its values are known while the
+     * computation is being built (eager evaluation); false when they are not (a graph), so callers fall back to the
+     * general form.
+     */
+    default boolean knownAtMostOne(T counts) {
+        return false;
     }
 
     /**
@@ -172,6 +185,21 @@ public interface TensorOps<T> {
     default T rowLogSumExp(T x) {
         T max = rowMax(x);
         return add(max, log(rowSum(exp(sub(x, max)))));
+    }
+
+    /**
+     * Row-wise softmax, log-sum-exp and maximum from a single pass of {@code exp} (shifted by the row maximum, so it
+     * neither overflows nor underflows): {@code softmax = e^{x - max} / Σ e^{x - max}}, {@code lse = max + log Σ e^{x - max}}.
+     */
+    default RowSoftmax<T> rowSoftmax(T x) {
+        T max = rowMax(x);
+        T shiftedExp = expInPlace(sub(x, max));
+        T sum = rowSum(shiftedExp);
+        return new RowSoftmax<>(divInPlace(shiftedExp, sum), add(max, log(sum)), max);
+    }
+
+    /** @param softmax {@code [n, m]}; @param logSumExp {@code [n, 1]}; @param max {@code [n, 1]} the row maxima */
+    record RowSoftmax<T>(T softmax, T logSumExp, T max) {
     }
 
     /** Row-wise softmax given the row log-sum-exp already computed. */

@@ -9,6 +9,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -110,16 +111,14 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        Evaluation e = run(labels, preOutput, activationFn, mask, true);
-        return activationFn.backprop(preOutput.dup(), e.gradient()).getFirst();
+        return backprop(preOutput, activationFn, run(labels, preOutput, activationFn, mask, true).gradient());
     }
 
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
         Evaluation e = run(labels, preOutput, activationFn, mask, true);
-        INDArray gradient = activationFn.backprop(preOutput.dup(), e.gradient()).getFirst();
-        return new Pair<>(reduce(e.rowLoss(), average), gradient);
+        return new Pair<>(reduce(e.rowLoss(), average), backprop(preOutput, activationFn, e.gradient()));
     }
 
     @Override
@@ -161,7 +160,8 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
 
     private Evaluation run(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean withGradient) {
         Checks.matrix("preOutput", preOutput);
-        INDArray output = activationFn.getActivation(preOutput.dup(), true);
+        // the identity (the usual projection-head output) needs no copy: the losses never write to their input
+        INDArray output = activationFn instanceof ActivationIdentity ? preOutput : activationFn.getActivation(preOutput.dup(), true);
         INDArray keep = exampleMask(mask, preOutput);
         MemoryQueue queue = getMemoryQueue();
         if (queue != null && withGradient) {
@@ -193,6 +193,10 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
             queue.stage(keys.get(NDArrayIndex.indices(keptRows.toLongVector()), NDArrayIndex.all()),
                     ids.get(NDArrayIndex.indices(keptRows.toLongVector()), NDArrayIndex.all()));
         }
+    }
+
+    private static INDArray backprop(INDArray preOutput, IActivation activationFn, INDArray gradient) {
+        return activationFn instanceof ActivationIdentity ? gradient : activationFn.backprop(preOutput.dup(), gradient).getFirst();
     }
 
     private static double reduce(INDArray rowLoss, boolean average) {
