@@ -93,7 +93,7 @@ public final class SDContrastive {
      */
     public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
                              HardNegatives hardNegatives, SDMemoryQueue queue) {
-        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, hardNegatives, embeddings, labels, normalize, scale, queue);
+        return pairwise(ops, name, "ntXent", NTXentKernel.INSTANCE, hardNegatives, embeddings, labels, normalize, scale, queue);
     }
 
     /**
@@ -104,7 +104,9 @@ public final class SDContrastive {
         checkMatrix("view2", view2);
         SDVariable ids = sd.range(sd.constant(0), sd.sizeAt(view1, 0).castTo(DataType.INT), sd.constant(1), DataType.INT);
         SDVariable embeddings = sd.concat(0, view1, view2.castTo(view1.dataType()));
-        return ntXent(name, embeddings, sd.concat(0, ids, ids), temperature, true);
+        // each row's only positive is the other view of its image, so the kernel's one-positive form applies
+        return pairwise(ops.withAtMostOnePositive(), name, "simClr", NTXentKernel.INSTANCE, null, embeddings,
+                sd.concat(0, ids, ids), true, LogitScale.fixed(temperature), null);
     }
 
     /** SupCon {@code L_out} (Khosla et al. 2020). See {@code LossSupCon}. */
@@ -130,7 +132,7 @@ public final class SDContrastive {
     /** SupCon, full form: constant or learnable temperature, hardest negatives only (or null for all). */
     public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
                              HardNegatives hardNegatives) {
-        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, embeddings, labels, normalize,
+        return pairwise(ops, name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, embeddings, labels, normalize,
                 scale, null);
     }
 
@@ -140,7 +142,7 @@ public final class SDContrastive {
      */
     public SDVariable simple(String name, SDVariable embeddings, SDVariable labels, double lambda) {
         Checks.positive("lambda", lambda);
-        return pairwise(name, "simple", new SimpleLossKernel(lambda), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
+        return pairwise(ops, name, "simple", new SimpleLossKernel(lambda), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
     }
 
     /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity, α held constant. See {@code LossCircle}. */
@@ -153,7 +155,7 @@ public final class SDContrastive {
                              boolean detachWeights) {
         Checks.inRange("margin m", margin, 0, 1);
         Checks.positive("gamma", gamma);
-        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), null, embeddings, labels, true,
+        return pairwise(ops, name, "circle", new CircleKernel(margin, gamma, detachWeights), null, embeddings, labels, true,
                 LogitScale.fixed(1.0), null);
     }
 
@@ -401,9 +403,9 @@ public final class SDContrastive {
         return finish(loss, outType, scope);
     }
 
-    private SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, NegativeSelection selection,
-                                SDVariable embeddings, SDVariable labels, boolean normalize, LogitScale scale,
-                                SDMemoryQueue queue) {
+    private SDVariable pairwise(SameDiffOps ops, String name, String defaultName, ContrastiveKernel kernel,
+                                NegativeSelection selection, SDVariable embeddings, SDVariable labels, boolean normalize,
+                                LogitScale scale, SDMemoryQueue queue) {
         checkMatrix("embeddings", embeddings);
         checkIds(labels, embeddings);
         checkQueue(queue, embeddings);

@@ -16,9 +16,28 @@ import org.nd4j.linalg.api.ops.impl.transforms.custom.TopK;
 final class SameDiffOps implements TensorOps<SDVariable> {
 
     private final SameDiff sd;
+    private final boolean atMostOnePositive;
 
     SameDiffOps(SameDiff sd) {
+        this(sd, false);
+    }
+
+    private SameDiffOps(SameDiff sd, boolean atMostOnePositive) {
         this.sd = sd;
+        this.atMostOnePositive = atMostOnePositive;
+    }
+
+    /**
+     * The same ops for a graph whose structure guarantees at most one positive per anchor (two views of distinct
+     * images), so kernels may take their cheaper {@code [b, 1]} form although the counts are unknown until it runs.
+     */
+    SameDiffOps withAtMostOnePositive() {
+        return new SameDiffOps(sd, true);
+    }
+
+    @Override
+    public boolean knownAtMostOne(SDVariable counts) {
+        return atMostOnePositive;
     }
 
     @Override

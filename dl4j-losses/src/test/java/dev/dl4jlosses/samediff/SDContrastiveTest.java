@@ -130,15 +130,21 @@ class SDContrastiveTest {
         assertTrue(loss.eval().getDouble(0) > 0);
     }
 
+    /** simClr takes the kernel's one-positive form (known from the graph's structure); ntXent the general one. */
     @Test
-    void simClrEqualsNtXentWithTwoViewIds() {
-        INDArray v1 = Random.gaussian(51, DataType.FLOAT, 5, 8);
-        INDArray v2 = Random.gaussian(52, DataType.FLOAT, 5, 8);
+    void simClrEqualsNtXentWithTwoViewIdsInValueAndGradient() {
+        INDArray v1 = Random.gaussian(51, DataType.DOUBLE, 5, 8);
+        INDArray v2 = Random.gaussian(52, DataType.DOUBLE, 5, 8);
         SameDiff sd = SameDiff.create();
-        SDVariable two = new SDContrastive(sd).simClr("simclr", sd.constant(v1), sd.constant(v2), 0.5);
-        SDVariable labelled = new SDContrastive(sd).ntXent("ntxent", sd.constant(Nd4j.concat(0, v1, v2)),
-                sd.constant(Random.twoViewIds(5)), 0.5);
-        assertClose(labelled.eval().getDouble(0), two.eval().getDouble(0), 1e-6, 1e-7, "simClr vs ntXent");
+        SDVariable a = sd.var("a", v1.dup());
+        SDVariable b = sd.var("b", v2.dup());
+        SDVariable z = sd.var("z", Nd4j.concat(0, v1, v2));
+        SDVariable two = new SDContrastive(sd).simClr("simclr", a, b, 0.5);
+        SDVariable labelled = new SDContrastive(sd).ntXent("ntxent", z, sd.constant(Random.twoViewIds(5).castTo(DataType.DOUBLE)), 0.5);
+        assertClose(labelled.eval().getDouble(0), two.eval().getDouble(0), 1e-12, 1e-14, "simClr vs ntXent");
+        sd.setLossVariables(two, labelled);
+        Map<String, INDArray> g = sd.calculateGradients(null, "a", "b", "z");
+        assertClose(g.get("z"), Nd4j.concat(0, g.get("a"), g.get("b")), 1e-12, 1e-14, "simClr vs ntXent gradient");
     }
 
     @ParameterizedTest(name = "{0}")

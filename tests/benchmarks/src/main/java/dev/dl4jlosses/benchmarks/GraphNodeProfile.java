@@ -21,7 +21,7 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * Where the SameDiff node's time goes: one {@code sd.fit} step of {@code SDContrastive.ntXent} (B = 1024, d = 128,
+ * Where the SameDiff node's time goes: one {@code sd.fit} step of {@code SDContrastive.ntXent} and of {@code simClr} (B = 1024, d = 128,
  * two views) traced by SameDiff's own {@link ProfilingListener}, split into the time inside ops and the time between
  * them (the executor's bookkeeping and its allocation of each op's output), next to the cost of allocating a fresh
  * {@code [B, B]} float array and of an in-place op on one.
@@ -38,10 +38,36 @@ public final class GraphNodeProfile {
     }
 
     public static void main(String[] args) throws IOException {
+        profile(false);
+        profile(true);
+
+        INDArray block = Nd4j.rand(DataType.FLOAT, B, B);
+        int repeats = 30;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            Nd4j.createUninitializedDetached(DataType.FLOAT, B, B);
+        }
+        long t1 = System.nanoTime();
+        for (int i = 0; i < repeats; i++) {
+            block.muli(1.0);
+        }
+        long t2 = System.nanoTime();
+        System.out.printf("fresh [%d, %d] float array: %.2f ms; in-place multiply of one: %.2f ms%n", B, B,
+                (t1 - t0) / 1e6 / repeats, (t2 - t1) / 1e6 / repeats);
+    }
+
+    /** @param twoViews {@code simClr} on the two halves of z, else {@code ntXent} on z with two-view ids */
+    private static void profile(boolean twoViews) throws IOException {
         INDArray ids = Nd4j.concat(0, Nd4j.arange(B / 2), Nd4j.arange(B / 2)).castTo(DataType.FLOAT).reshape(B, 1);
         SameDiff sd = SameDiff.create();
         SDVariable z = sd.var("z", Nd4j.randn(DataType.FLOAT, B, D));
-        new SDContrastive(sd).ntXent("loss", z, sd.placeHolder("ids", DataType.FLOAT, -1, 1), 0.5);
+        SDVariable idsIn = sd.placeHolder("ids", DataType.FLOAT, -1, 1);
+        if (twoViews) {
+            SDVariable[] views = sd.split(z, 2, 0);
+            new SDContrastive(sd).simClr("loss", views[0], views[1], 0.5);
+        } else {
+            new SDContrastive(sd).ntXent("loss", z, idsIn, 0.5);
+        }
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Sgd(0.0)).dataSetFeatureMapping("ids").markLabelsUnused().build());
         MultiDataSet batch = new MultiDataSet(new INDArray[] {ids}, new INDArray[0]);
         for (int i = 0; i < 3; i++) {
@@ -59,23 +85,10 @@ public final class GraphNodeProfile {
         long inOps = ops.stream().mapToLong(e -> e.get("dur").asLong()).sum();
         JsonNode last = ops.get(ops.size() - 1);
         long span = last.get("ts").asLong() + last.get("dur").asLong() - ops.get(0).get("ts").asLong();
-        System.out.printf("SDContrastive.ntXent, sd.fit step, B=%d d=%d: %d ops per step; per step %.1f ms inside ops, "
-                        + "%.1f ms between ops (traced span %.1f ms)%n", B, D, ops.size() / PROFILED_STEPS,
-                inOps / 1e3 / PROFILED_STEPS, (span - inOps) / 1e3 / PROFILED_STEPS, span / 1e3 / PROFILED_STEPS);
-
-        INDArray block = Nd4j.rand(DataType.FLOAT, B, B);
-        int repeats = 30;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < repeats; i++) {
-            Nd4j.createUninitializedDetached(DataType.FLOAT, B, B);
-        }
-        long t1 = System.nanoTime();
-        for (int i = 0; i < repeats; i++) {
-            block.muli(1.0);
-        }
-        long t2 = System.nanoTime();
-        System.out.printf("fresh [%d, %d] float array: %.2f ms; in-place multiply of one: %.2f ms%n", B, B,
-                (t1 - t0) / 1e6 / repeats, (t2 - t1) / 1e6 / repeats);
+        System.out.printf("SDContrastive.%s, sd.fit step, B=%d d=%d: %d ops per step; per step %.1f ms inside ops, "
+                        + "%.1f ms between ops (traced span %.1f ms)%n", twoViews ? "simClr" : "ntXent", B, D,
+                ops.size() / PROFILED_STEPS, inOps / 1e3 / PROFILED_STEPS, (span - inOps) / 1e3 / PROFILED_STEPS,
+                span / 1e3 / PROFILED_STEPS);
     }
 
     /** The trace's complete-op events ("ph":"X"), one JSON object per line (read line by line: the file is left open). */
