@@ -208,16 +208,15 @@ public final class SimClrImageCommand implements Callable<Integer> {
         long images = 0;
         try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.epochsDone(), lastEpoch, PREFETCH)) {
             for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
-                String where = " at epoch " + (b.epoch() + 1) + " step " + (b.step() + 1) + "; try a lower --lr or a higher --temperature";
                 double value;
                 try {
                     value = trainer.fit(b, lossChoice);
                 } catch (IllegalArgumentException e) {
                     // the flags were checked up front: a loss that rejects the network's output means training diverged
-                    throw new RunFailure("training diverged (" + e.getMessage() + ")" + where);
+                    throw new RunFailure("training diverged (" + e.getMessage() + ")" + advice(b));
                 }
                 if (!Double.isFinite(value)) {
-                    throw new RunFailure("loss became " + value + where);
+                    throw new RunFailure("loss became " + value + advice(b));
                 }
                 losses.add(value);
                 images += b.views().size(0);
@@ -263,6 +262,10 @@ public final class SimClrImageCommand implements Callable<Integer> {
                 trainedPairs.alignment(), trainedPairs.uniformity(), state.baselinePairs().alignment(), state.baselinePairs().uniformity());
         System.out.println("wrote " + out.toAbsolutePath().normalize() + ": encoder.zip, encoder.fb, metrics.json, loss.png, similarities.png");
         return 0;
+    }
+
+    private static String advice(AugmentedPairs.Batch b) {
+        return " at epoch " + (b.epoch() + 1) + " step " + (b.step() + 1) + "; try a lower --lr or a higher --temperature";
     }
 
     private void checkFlags(LossChoice lossChoice) {
