@@ -9,7 +9,6 @@ import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -127,19 +126,14 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     /** The key half of {@code [N, 2d]}. */
     @Override
     protected INDArray keysToQueue(INDArray output) {
-        return output.get(NDArrayIndex.all(), NDArrayIndex.interval(output.columns() / 2, output.columns()));
+        return PairedHalves.of(output, "LossInfoNCE", "query | key").right();
     }
 
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        long width = output.columns();
-        if (width % 2 != 0) {
-            throw new IllegalArgumentException("LossInfoNCE expects preOutput [N, 2d] (query | key), got an odd number of "
-                    + "columns: shape " + Checks.shape(output));
-        }
-        long d = width / 2;
-        INDArray queries = output.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d));
-        INDArray keys = output.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width));
+        PairedHalves towers = PairedHalves.of(output, "LossInfoNCE", "query | key");
+        INDArray queries = towers.left();
+        INDArray keys = towers.right();
         INDArray ids = labels == null || labels.isEmpty() ? null : labels;
         if (memoryQueue != null && ids == null) {
             throw new IllegalArgumentException("LossInfoNCE with a memory queue needs labels: one id per pair [N, 1] (so that "
@@ -149,12 +143,7 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
         CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, normalize, 1.0 / temperature,
                 symmetric, blocking()).evaluate(queries, keys, queued == null ? null : queued.keys(), ids,
                 queued == null ? null : queued.ids(), exampleMask, withGradient);
-        INDArray gradient = null;
-        if (withGradient) {
-            gradient = output.ulike();
-            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(r.gradQueries());
-            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width)).assign(r.gradKeys());
-        }
+        INDArray gradient = withGradient ? PairedHalves.join(output, r.gradQueries(), r.gradKeys()) : null;
         return new Evaluation(r.rowLoss(), r.valid(), gradient);
     }
 

@@ -1,11 +1,9 @@
 package dev.dl4jlosses.lossfunctions;
 
 import dev.dl4jlosses.core.Blocking;
-import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.CrossEvaluator;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -55,22 +53,11 @@ public final class LossNPairs extends ContrastiveLossFunction {
 
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        long width = output.columns();
-        if (width % 2 != 0) {
-            throw new IllegalArgumentException("LossNPairs expects preOutput [N, 2d] (anchor | positive), got an odd number of "
-                    + "columns: shape " + Checks.shape(output));
-        }
-        long d = width / 2;
+        PairedHalves pairs = PairedHalves.of(output, "LossNPairs", "anchor | positive");
         CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0, false, blocking())
-                .evaluate(output.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)),
-                        output.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width)), null,
-                        labels == null || labels.isEmpty() ? null : labels, null, exampleMask, withGradient);
-        INDArray gradient = null;
-        if (withGradient) {
-            gradient = output.ulike();
-            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(r.gradQueries());
-            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(d, width)).assign(r.gradKeys());
-        }
+                .evaluate(pairs.left(), pairs.right(), null, labels == null || labels.isEmpty() ? null : labels, null,
+                        exampleMask, withGradient);
+        INDArray gradient = withGradient ? PairedHalves.join(output, r.gradQueries(), r.gradKeys()) : null;
         return new Evaluation(r.rowLoss(), r.valid(), gradient);
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -125,19 +124,19 @@ class LogitScaleTest {
     void fitMovesTheScaleAndSaveLoadKeepsItAndTrainingContinuesIdentically() throws Exception {
         DataSet batch = new DataSet(Random.gaussian(61, DataType.FLOAT, 12, 6), Random.ids(62, 12, 4).reshape(12).castTo(DataType.FLOAT));
         SameDiff uninterrupted = graph();
-        List<Double> expected = fit(uninterrupted, batch, 6);
+        List<Double> expected = NodeChecks.lossesWhileFitting(uninterrupted, batch, 6);
         double t0 = Math.log(1 / 0.5);
         double t6 = uninterrupted.getArrForVarName("logit_scale").getDouble(0);
         assertTrue(Math.abs(t6 - t0) > 0.02, "the log-scale moves: " + t0 + " -> " + t6);
         assertTrue(expected.get(5) < expected.get(0), "loss decreases " + expected);
 
         SameDiff first = graph();
-        List<Double> actual = fit(first, batch, 3);
+        List<Double> actual = NodeChecks.lossesWhileFitting(first, batch, 3);
         File file = dir.resolve("graph.fb").toFile();
         first.save(file, true);
         SameDiff restored = SameDiff.load(file, true);
         assertEquals(first.getArrForVarName("logit_scale").getDouble(0), restored.getArrForVarName("logit_scale").getDouble(0));
-        actual.addAll(fit(restored, batch, 3));
+        actual.addAll(NodeChecks.lossesWhileFitting(restored, batch, 3));
         assertEquals(expected, actual, "loss per step, uninterrupted vs saved after 3 steps and reloaded");
         assertEquals(t6, restored.getArrForVarName("logit_scale").getDouble(0));
     }
@@ -163,14 +162,5 @@ class LogitScaleTest {
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(5e-2)).dataSetFeatureMapping("x")
                 .dataSetLabelMapping("ids").build());
         return sd;
-    }
-
-    private static List<Double> fit(SameDiff sd, DataSet batch, int steps) {
-        List<Double> losses = new ArrayList<>();
-        for (int i = 0; i < steps; i++) {
-            losses.add(sd.output(Map.of("x", batch.getFeatures(), "ids", batch.getLabels()), "loss").get("loss").getDouble(0));
-            sd.fit(batch);
-        }
-        return losses;
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -34,7 +33,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
@@ -136,14 +134,7 @@ class SDClassicTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void sameDiffGradientCheck(Case c) {
-        // GradCheckUtil (M2.1) cannot perturb placeholders, so inputs are variables here
-        SameDiff sd = SameDiff.create();
-        SDVariable x = sd.var("x", Random.gaussian(86, DataType.DOUBLE, 10, 4));
-        SDVariable w = sd.var("w", Random.gaussian(87, DataType.DOUBLE, 4, 5));
-        SDVariable ids = sd.constant("ids", Random.ids(88, 10, 3).reshape(10).castTo(DataType.INT));
-        c.node().apply(new SDContrastive(sd), new SDVariable[] {sd.math.tanh(x.mmul(w)), ids});
-        assertTrue(DoublePrecision.check(() -> GradCheckUtil.checkGradients(sd, Map.of(), 1e-6, 1e-5, 1e-8, false, false)),
-                c + " gradient check");
+        assertTrue(NodeChecks.gradientCheckBehindTanhLayer(c.node(), 86, 87, 88), c + " gradient check");
     }
 
     @Test
@@ -192,12 +183,12 @@ class SDClassicTest {
     @MethodSource("cases")
     void trainsSavesReloadsAndContinuesIdentically(Case c) throws Exception {
         DataSet batch = new DataSet(Random.gaussian(91, DataType.FLOAT, 12, 6), Random.ids(92, 12, 4).reshape(12).castTo(DataType.FLOAT));
-        List<Double> expected = fit(graph(c), batch, 6);
+        List<Double> expected = NodeChecks.lossesWhileFitting(graph(c), batch, 6);
         SameDiff first = graph(c);
-        List<Double> actual = fit(first, batch, 3);
+        List<Double> actual = NodeChecks.lossesWhileFitting(first, batch, 3);
         File file = dir.resolve("graph.fb").toFile();
         first.save(file, true);
-        actual.addAll(fit(SameDiff.load(file, true), batch, 3));
+        actual.addAll(NodeChecks.lossesWhileFitting(SameDiff.load(file, true), batch, 3));
         assertEquals(expected, actual, c + ": loss per step, uninterrupted vs saved after 3 steps and reloaded");
         assertTrue(expected.get(5) < expected.get(0), c + ": loss decreases " + expected);
     }
@@ -206,12 +197,12 @@ class SDClassicTest {
     void nceWithLearnedNoiseEmbeddingsSavesAndReloads() throws Exception {
         // word2vec-style: anchors and positives from two projections of the input, noise embeddings a trained table
         DataSet batch = new DataSet(Random.gaussian(93, DataType.FLOAT, 8, 6), Nd4j.zeros(DataType.FLOAT, 8));
-        List<Double> expected = fit(nceGraph(), batch, 6);
+        List<Double> expected = NodeChecks.lossesWhileFitting(nceGraph(), batch, 6);
         SameDiff first = nceGraph();
-        List<Double> actual = fit(first, batch, 3);
+        List<Double> actual = NodeChecks.lossesWhileFitting(first, batch, 3);
         File file = dir.resolve("nce.fb").toFile();
         first.save(file, true);
-        actual.addAll(fit(SameDiff.load(file, true), batch, 3));
+        actual.addAll(NodeChecks.lossesWhileFitting(SameDiff.load(file, true), batch, 3));
         assertEquals(expected, actual, "NCE: loss per step, uninterrupted vs saved and reloaded");
         assertTrue(expected.get(5) < expected.get(0), "NCE loss decreases " + expected);
     }
@@ -270,15 +261,5 @@ class SDClassicTest {
         sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-2)).dataSetFeatureMapping("x")
                 .dataSetLabelMapping("ids").build());
         return sd;
-    }
-
-    /** Fits {@code steps} times; returns the loss before each step. */
-    private static List<Double> fit(SameDiff sd, DataSet batch, int steps) {
-        List<Double> losses = new ArrayList<>();
-        for (int i = 0; i < steps; i++) {
-            losses.add(sd.output(Map.of("x", batch.getFeatures(), "ids", batch.getLabels()), "loss").get("loss").getDouble(0));
-            sd.fit(new SingletonDataSetIterator(batch), 1);
-        }
-        return losses;
     }
 }
