@@ -89,6 +89,11 @@ public final class PairwiseEvaluator {
         INDArray rowLoss = Nd4j.create(outType, batch, 1);
         INDArray valid = Nd4j.create(outType, batch, 1);
         INDArray gradient = withGradient ? Nd4j.create(outType, embeddings.shape()) : null;
+        if (twoViewCandidate(keepColumn, negatives) && blocking.holdsWhole(batch, TwoViewNTXent.SQUARE_ARRAYS, type)
+                && TwoViewNTXent.evaluate(ComputePrecision.cast(embeddings, type), ComputePrecision.cast(idColumn, type),
+                scale, rowLoss, valid, gradient)) {
+            return new Result(rowLoss, valid, gradient);
+        }
         long blockRows = blocking.rowsPerBlock(batch, batch + (negatives == null ? 0 : negatives.rows()), type);
         NDArrayOps o = NDArrayOps.INSTANCE;
 
@@ -115,5 +120,14 @@ public final class PairwiseEvaluator {
             }
         }
         return new Result(rowLoss, valid, gradient);
+    }
+
+    /**
+     * NT-Xent, and SupCon (identical when each anchor has one positive), over all other rows of the batch: the
+     * configurations {@link TwoViewNTXent} may take if the ids turn out to be two views each.
+     */
+    private boolean twoViewCandidate(INDArray keep, INDArray negatives) {
+        return (kernel == NTXentKernel.INSTANCE || kernel == SoftmaxCrossEntropyKernel.INSTANCE) && selection == null
+                && normalize && keep == null && negatives == null;
     }
 }
