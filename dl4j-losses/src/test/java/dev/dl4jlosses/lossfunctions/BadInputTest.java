@@ -57,6 +57,17 @@ class BadInputTest {
         INDArray nanIds = IDS.dup();
         nanIds.putScalar(3, Double.NaN);
         assertMessage(() -> new LossNTXent().computeScore(nanIds, Z, IDENTITY, null, true), "labels", "NaN");
+        INDArray withBoth = Z.dup();
+        withBoth.putScalar(0, 0, Double.POSITIVE_INFINITY);
+        withBoth.putScalar(0, 1, Double.NEGATIVE_INFINITY);
+        assertMessage(() -> new LossNTXent().computeScore(IDS, withBoth, IDENTITY, null, true), "infinite", "[6, 4]");
+    }
+
+    @Test
+    void finiteValuesWhoseSumOverflowsAreAccepted() {
+        INDArray huge = Z.dup();
+        huge.getColumn(0).assign(3e38);
+        assertTrue(Double.isFinite(new LossNTXent().computeScore(IDS, huge, IDENTITY, null, true)));
     }
 
     @Test
