@@ -82,6 +82,12 @@ public final class CrossEvaluator {
         INDArray gradQ = withGradient ? Nd4j.create(outType, queries.shape()) : null;
         INDArray gradK = withGradient ? Nd4j.create(outType, keys.shape()) : null;
         INDArray gradN = withGradient && negatives != null ? Nd4j.create(outType, negatives.shape()) : null;
+        if (kernel == SoftmaxCrossEntropyKernel.INSTANCE && selection == null && normalize && negatives == null
+                && idColumn == null && keepColumn == null && blocking.holdsWhole(n, OneToOneInfoNCE.SQUARE_ARRAYS, type)
+                && OneToOneInfoNCE.evaluate(ComputePrecision.cast(queries, type), ComputePrecision.cast(keys, type), scale,
+                symmetric, rowLoss, valid, gradQ, gradK)) {
+            return new Result(rowLoss, valid, gradQ, gradK, null);
+        }
         double directionWeight = symmetric ? 0.5 : 1.0;
         NDArrayOps o = NDArrayOps.INSTANCE;
 
