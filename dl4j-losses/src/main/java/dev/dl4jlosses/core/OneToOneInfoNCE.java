@@ -77,8 +77,8 @@ final class OneToOneInfoNCE {
             } else {
                 weights = exps.muliColumnVector(forward.inverse());
             }
-            INDArray gradQueryUnits = Nd4j.gemm(weights, k.unit(), false, false).subi(k.unit().mulColumnVector(diagonalWeight));
-            INDArray gradKeyUnits = Nd4j.gemm(weights, q.unit(), true, false).subi(q.unit().mulColumnVector(diagonalWeight));
+            INDArray gradQueryUnits = o.mmul(weights, k.unit(), false, false).subi(k.unit().mulColumnVector(diagonalWeight));
+            INDArray gradKeyUnits = o.mmul(weights, q.unit(), true, false).subi(q.unit().mulColumnVector(diagonalWeight));
             gradQueries.assign(RowNormalization.backward(o, q, gradQueryUnits.muli(scale)));
             gradKeys.assign(RowNormalization.backward(o, k, gradKeyUnits.muli(scale)));
             return true;

@@ -18,8 +18,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * with two {@code B×d×B} products and six elementwise passes over the {@code B×B} matrix instead of a few dozen:
  * <ol>
  *   <li>{@code E_ij = exp((u_i·u_j - 1)/τ)} over the negatives, 0 on the diagonal and at the positive pairs: one
- *       product into a matrix pre-filled with {@code -1/τ}, a scatter of {@code -∞} to the {@code 2B} excluded
- *       entries, one {@code exp}. Since {@code u_i·u_j ≤ 1}, no term exceeds 1, so no row maximum is needed.</li>
+ *       product into a matrix pre-filled with {@code -1/τ}, {@code -∞} written through strided views (rows are first
+ *       gathered into SimCLR's layout, pairs {@code (i, i + B/2)}, when the batch is not in it), one {@code exp}.
+ *       Since {@code u_i·u_j ≤ 1}, no term exceeds 1, so no row maximum is needed.</li>
  *   <li>{@code r⁻_i = Σ_j E_ij}; with {@code L⁺_i = (u_i·u_p(i) - 1)/τ} (a row-wise dot product, {@code p(i)} the
  *       other view) the loss is {@code ℓ_i = softplus(log r⁻_i - L⁺_i)}.</li>
  *   <li>Gradient: with {@code c_i = 1 / (r⁻_i + e^{L⁺_i})} and {@code w_i = r⁻_i c_i}, {@code ∂ℓ/∂u_i = (1/τ)(Σ_j
@@ -42,13 +43,14 @@ final class TwoViewNTXent {
     private static final AtomicReference<Pairs> LAST = new AtomicReference<>();
 
     /**
-     * Outside every workspace.
+     * How to bring a batch into the layout the computation uses, rows {@code i} and {@code i + B/2} the two views of
+     * one example (SimCLR's own layout). Outside every workspace.
      *
-     * @param ids      {@code [B]} a copy of the ids
-     * @param partner  {@code [B]} int64, the row with the same id
-     * @param excluded {@code [2B]} int64, flat indices of the diagonal and of the positive pairs in a {@code [B, B]} matrix
+     * @param ids     {@code [B]} a copy of the ids
+     * @param order   {@code [B]} int64, the batch row at each position of that layout; null when the batch is in it
+     * @param inverse {@code [B]} int64, the position of each batch row; null when the batch is in that layout
      */
-    private record Pairs(INDArray ids, INDArray partner, INDArray excluded) {
+    private record Pairs(INDArray ids, INDArray order, INDArray inverse) {
     }
 
     private TwoViewNTXent() {
@@ -56,7 +58,7 @@ final class TwoViewNTXent {
 
     /**
      * Fills {@code rowLoss}, {@code valid} and {@code gradient} (null: not wanted) and returns true, or returns false
-     * without touching them when the batch is not two views per id or a row sum underflows.
+     * without touching them when the batch is not two views per id or a sum over negatives underflows.
      *
      * @param embeddings {@code [B, d]} in the compute type
      * @param ids        {@code [B, 1]} label ids
@@ -74,34 +76,48 @@ final class TwoViewNTXent {
             if (pairs == null) {
                 return false;
             }
-            RowNormalization.Normalized<INDArray> normalized = RowNormalization.normalize(o, embeddings);
+            RowNormalization.Normalized<INDArray> normalized = RowNormalization.normalize(o,
+                    pairs.order() == null ? embeddings : gatherRows(embeddings, pairs.order()));
             INDArray units = normalized.unit();
             INDArray exps = Nd4j.createUninitialized(type, batch, batch).assign(-scale);
             Nd4j.gemm(units, units, exps, false, true, scale, 1.0);
-            INDArray flat = exps.reshape(batch * batch);
-            Nd4j.exec(DynamicCustomOp.builder("scatter_upd").addInputs(flat, pairs.excluded(),
-                    Nd4j.valueArrayOf(new long[] {pairs.excluded().length()}, Double.NEGATIVE_INFINITY, type)).addOutputs(flat).build());
+            excludeDiagonalAndPositives(exps);
             Transforms.exp(exps, false);
             INDArray negativeSums = exps.sum(true, 1);
             if (!(negativeSums.minNumber().doubleValue() >= SMALLEST_SUM)) {
                 return false;
             }
-            INDArray partnerUnits = gatherRows(units, pairs.partner());
+            long half = batch / 2;
+            INDArray partnerUnits = Nd4j.concat(0, o.rows(units, half, batch), o.rows(units, 0, half));
             INDArray shiftedPositive = units.mul(partnerUnits).sum(true, 1).subi(1.0).muli(scale);
-            // ℓ = log(1 + r⁻ / e^{L_ip - 1/τ}), as the general path writes it, so that a tiny loss keeps its precision
-            rowLoss.assign(o.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive)));
+            // ℓ = log(1 + r⁻ / e^{L⁺}), as the general path writes it, so that a tiny loss keeps its precision
+            rowLoss.assign(inBatchOrder(o.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive)), pairs));
             valid.assign(1.0);
             if (gradient != null) {
                 INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);
                 INDArray transposed = exps.mulRowVector(inverse.reshape(1, batch));
                 INDArray symmetricNegativeWeights = exps.muliColumnVector(inverse).addi(transposed);
                 INDArray positiveWeight = negativeSums.mul(inverse);
-                INDArray gradUnits = Nd4j.gemm(symmetricNegativeWeights, units, false, false);
-                gradUnits.subi(partnerUnits.muliColumnVector(positiveWeight.addi(gatherRows(positiveWeight, pairs.partner()))));
-                gradient.assign(RowNormalization.backward(o, normalized, gradUnits.muli(scale)));
+                INDArray pairWeight = positiveWeight.add(Nd4j.concat(0, o.rows(positiveWeight, half, batch), o.rows(positiveWeight, 0, half)));
+                INDArray gradUnits = o.mmul(symmetricNegativeWeights, units, false, false).subi(partnerUnits.muliColumnVector(pairWeight));
+                gradient.assign(inBatchOrder(RowNormalization.backward(o, normalized, gradUnits.muli(scale)), pairs));
             }
             return true;
         }
+    }
+
+    /** {@code -∞} on the diagonal and on the two diagonals of the positives ({@code i ± B/2}): strided views, no pass. */
+    private static void excludeDiagonalAndPositives(INDArray square) {
+        long n = square.rows();
+        long half = n / 2;
+        INDArray flat = square.reshape(n * n);
+        flat.get(NDArrayIndex.interval(0, n + 1, n * n)).assign(Double.NEGATIVE_INFINITY);
+        flat.get(NDArrayIndex.interval(half, n + 1, half * n)).assign(Double.NEGATIVE_INFINITY);
+        flat.get(NDArrayIndex.interval(half * n, n + 1, n * n)).assign(Double.NEGATIVE_INFINITY);
+    }
+
+    private static INDArray inBatchOrder(INDArray rows, Pairs pairs) {
+        return pairs.inverse() == null ? rows : gatherRows(rows, pairs.inverse());
     }
 
     private static INDArray gatherRows(INDArray a, INDArray rows) {
@@ -115,28 +131,24 @@ final class TwoViewNTXent {
                 && !last.ids().neq(idVector).any()) {
             return last;
         }
-        INDArray partner = partners(ids);
-        if (partner == null) {
-            return null;
-        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            long batch = ids.length();
-            INDArray rowStart = Nd4j.arange(0, batch).castTo(DataType.LONG).muli(batch);
-            INDArray diagonal = rowStart.add(Nd4j.arange(0, batch).castTo(DataType.LONG));
-            Pairs pairs = new Pairs(idVector.dup(), partner.dup(), Nd4j.concat(0, diagonal, rowStart.addi(partner)));
-            LAST.set(pairs);
+            Pairs pairs = pairs(idVector);
+            if (pairs != null) {
+                LAST.set(pairs);
+            }
             return pairs;
         }
     }
 
     /**
-     * {@code [B]} (int64) the other row with the same id, or null unless every id occurs exactly twice. Sorting the
-     * keys {@code (id - min id)·B + row} groups equal ids and keeps each row's index ({@code key mod B}); ND4J's native sort is
-     * {@code O(B log B)} and has no index output of its own.
+     * The pairs of a batch in which every id occurs exactly twice, else null. Sorting the keys
+     * {@code (id - min id)·B + row} groups equal ids and keeps each row's index ({@code key mod B}); ND4J's native sort
+     * is {@code O(B log B)} and has no index output of its own.
      */
-    private static INDArray partners(INDArray ids) {
-        long batch = ids.length();
-        INDArray id = ids.reshape(batch).castTo(DataType.DOUBLE);
+    private static Pairs pairs(INDArray idVector) {
+        long batch = idVector.length();
+        long half = batch / 2;
+        INDArray id = idVector.castTo(DataType.DOUBLE);
         if (Transforms.floor(id, true).neq(id).any()) {
             return null;
         }
@@ -151,17 +163,18 @@ final class TwoViewNTXent {
         INDArray first = sortedIds.get(everyOther(0, batch));
         INDArray second = sortedIds.get(everyOther(1, batch));
         if (first.neq(second).any()
-                || second.get(NDArrayIndex.interval(0, batch / 2 - 1)).eq(first.get(NDArrayIndex.interval(1, batch / 2))).any()) {
+                || second.get(NDArrayIndex.interval(0, half - 1)).eq(first.get(NDArrayIndex.interval(1, half))).any()) {
             return null;
         }
+        if (!id.get(NDArrayIndex.interval(0, half)).neq(id.get(NDArrayIndex.interval(half, batch))).any()) {
+            return new Pairs(idVector.dup(), null, null);
+        }
         INDArray row = rowOfKey.castTo(DataType.LONG);
-        INDArray firstRow = row.get(everyOther(0, batch));
-        INDArray secondRow = row.get(everyOther(1, batch));
-        INDArray partner = Nd4j.create(DataType.LONG, batch);
-        Nd4j.exec(DynamicCustomOp.builder("scatter_upd")
-                .addInputs(partner, Nd4j.concat(0, firstRow, secondRow), Nd4j.concat(0, secondRow, firstRow))
-                .addOutputs(partner).build());
-        return partner;
+        INDArray order = Nd4j.concat(0, row.get(everyOther(0, batch)), row.get(everyOther(1, batch)));
+        INDArray inverse = Nd4j.create(DataType.LONG, batch);
+        Nd4j.exec(DynamicCustomOp.builder("scatter_upd").addInputs(inverse, order, Nd4j.arange(0, batch).castTo(DataType.LONG))
+                .addOutputs(inverse).build());
+        return new Pairs(idVector.dup(), order, inverse);
     }
 
     private static INDArrayIndex everyOther(long from, long length) {
