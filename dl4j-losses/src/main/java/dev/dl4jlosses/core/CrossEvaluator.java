@@ -58,6 +58,20 @@ public final class CrossEvaluator {
      */
     public Result evaluate(INDArray queries, INDArray keys, INDArray negatives, INDArray ids, INDArray negativeIds,
                            INDArray keep, boolean withGradient) {
+        return evaluateInto(queries, keys, negatives, ids, negativeIds, keep,
+                withGradient ? Nd4j.create(queries.dataType(), queries.shape()) : null,
+                withGradient ? Nd4j.create(keys.dataType(), keys.shape()) : null);
+    }
+
+    /**
+     * As {@link #evaluate}, writing the gradients into arrays of the caller, e.g. the two column halves of one
+     * {@code [N, 2d]} array (which saves allocating and copying two more).
+     *
+     * @param gradQueries {@code [N, d]} receives the queries' gradient, or null for no gradient
+     * @param gradKeys    {@code [N, d]} receives the keys' gradient (null exactly when {@code gradQueries} is)
+     */
+    public Result evaluateInto(INDArray queries, INDArray keys, INDArray negatives, INDArray ids, INDArray negativeIds,
+                               INDArray keep, INDArray gradQueries, INDArray gradKeys) {
         Checks.matrix("queries", queries);
         Checks.matrix("keys", keys);
         Checks.sameShape("queries", queries, "keys", keys);
@@ -79,8 +93,9 @@ public final class CrossEvaluator {
         long candidates = n + (negatives == null ? 0 : negatives.rows());
         INDArray rowLoss = Nd4j.create(outType, n, 1);
         INDArray valid = Nd4j.create(outType, n, 1);
-        INDArray gradQ = withGradient ? Nd4j.create(outType, queries.shape()) : null;
-        INDArray gradK = withGradient ? Nd4j.create(outType, keys.shape()) : null;
+        boolean withGradient = gradQueries != null;
+        INDArray gradQ = gradQueries;
+        INDArray gradK = gradKeys;
         INDArray gradN = withGradient && negatives != null ? Nd4j.create(outType, negatives.shape()) : null;
         if (kernel == SoftmaxCrossEntropyKernel.INSTANCE && selection == null && normalize && negatives == null
                 && idColumn == null && keepColumn == null && blocking.holdsWhole(n, OneToOneInfoNCE.SQUARE_ARRAYS, type)

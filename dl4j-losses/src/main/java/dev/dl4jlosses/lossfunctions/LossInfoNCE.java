@@ -140,11 +140,12 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
                     + "queued keys with a query's id are not its negatives); got none for preOutput " + Checks.shape(output));
         }
         MemoryQueue.Entries queued = memoryQueue == null ? null : memoryQueue.entries();
+        INDArray gradient = withGradient ? output.ulike() : null;
+        PairedHalves gradientHalves = PairedHalves.into(gradient);
         CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, normalize, 1.0 / temperature,
-                symmetric, blocking()).evaluate(queries, keys, queued == null ? null : queued.keys(), ids,
-                queued == null ? null : queued.ids(), exampleMask, withGradient);
-        INDArray gradient = withGradient ? PairedHalves.join(output, r.gradQueries(), r.gradKeys()) : null;
-        return new Evaluation(r.rowLoss(), r.valid(), gradient);
+                symmetric, blocking()).evaluateInto(queries, keys, queued == null ? null : queued.keys(), ids,
+                queued == null ? null : queued.ids(), exampleMask, gradientHalves.left(), gradientHalves.right());
+                return new Evaluation(r.rowLoss(), r.valid(), gradient);
     }
 
     @Override

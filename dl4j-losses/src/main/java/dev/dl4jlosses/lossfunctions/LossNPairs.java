@@ -54,11 +54,12 @@ public final class LossNPairs extends ContrastiveLossFunction {
     @Override
     protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
         PairedHalves pairs = PairedHalves.of(output, "LossNPairs", "anchor | positive");
+        INDArray gradient = withGradient ? output.ulike() : null;
+        PairedHalves gradientHalves = PairedHalves.into(gradient);
         CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0, false, blocking())
-                .evaluate(pairs.left(), pairs.right(), null, labels == null || labels.isEmpty() ? null : labels, null,
-                        exampleMask, withGradient);
-        INDArray gradient = withGradient ? PairedHalves.join(output, r.gradQueries(), r.gradKeys()) : null;
-        return new Evaluation(r.rowLoss(), r.valid(), gradient);
+                .evaluateInto(pairs.left(), pairs.right(), null, labels == null || labels.isEmpty() ? null : labels, null,
+                        exampleMask, gradientHalves.left(), gradientHalves.right());
+                return new Evaluation(r.rowLoss(), r.valid(), gradient);
     }
 
     @Override

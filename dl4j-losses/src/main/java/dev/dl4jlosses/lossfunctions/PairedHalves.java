@@ -24,12 +24,13 @@ record PairedHalves(INDArray left, INDArray right) {
                 output.get(NDArrayIndex.all(), NDArrayIndex.interval(width / 2, width)));
     }
 
-    /** The gradient with respect to a {@code [N, 2d]} preOutput from the gradients of its two halves. */
-    static INDArray join(INDArray like, INDArray gradLeft, INDArray gradRight) {
-        INDArray gradient = like.ulike();
-        long d = like.columns() / 2;
-        gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(gradLeft);
-        gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(d, like.columns())).assign(gradRight);
-        return gradient;
+    /** The halves of {@code gradient} ({@code [N, 2d]}) for an evaluator to write into; two nulls when it is null. */
+    static PairedHalves into(INDArray gradient) {
+        if (gradient == null) {
+            return new PairedHalves(null, null);
+        }
+        long width = gradient.columns();
+        return new PairedHalves(gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width / 2)),
+                gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(width / 2, width)));
     }
 }
