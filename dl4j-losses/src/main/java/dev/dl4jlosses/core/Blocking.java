@@ -30,10 +30,15 @@ public record Blocking(long memoryBudgetBytes, int blockRows) {
     }
 
     public long rowsPerBlock(long anchors, long candidates, DataType computeType) {
+        return rowsPerBlock(anchors, candidates, computeType, ARRAYS_PER_BLOCK);
+    }
+
+    /** For a computation that holds {@code arrays} temporaries of {@code [b, candidates]} per block. */
+    public long rowsPerBlock(long anchors, long candidates, DataType computeType, int arrays) {
         if (blockRows > 0) {
             return Math.min(blockRows, Math.max(anchors, 1));
         }
-        long bytesPerRow = Math.max(1, candidates) * computeType.width() * ARRAYS_PER_BLOCK;
+        long bytesPerRow = Math.max(1, candidates) * computeType.width() * arrays;
         return Math.max(1, Math.min(Math.max(anchors, 1), memoryBudgetBytes / bytesPerRow));
     }
 

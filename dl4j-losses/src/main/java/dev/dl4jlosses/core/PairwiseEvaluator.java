@@ -89,9 +89,9 @@ public final class PairwiseEvaluator {
         INDArray rowLoss = Nd4j.create(outType, batch, 1);
         INDArray valid = Nd4j.create(outType, batch, 1);
         INDArray gradient = withGradient ? Nd4j.create(outType, embeddings.shape()) : null;
-        if (twoViewCandidate(keepColumn, negatives) && blocking.holdsWhole(batch, TwoViewNTXent.SQUARE_ARRAYS, type)
+        if (twoViewCandidate(keepColumn, negatives)
                 && TwoViewNTXent.evaluate(ComputePrecision.cast(embeddings, type), ComputePrecision.cast(idColumn, type),
-                scale, rowLoss, valid, gradient)) {
+                scale, blocking, rowLoss, valid, gradient)) {
             return new Result(rowLoss, valid, gradient);
         }
         long blockRows = blocking.rowsPerBlock(batch, batch + (negatives == null ? 0 : negatives.rows()), type);

@@ -27,12 +27,17 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *       E_ij (c_i + c_j) u_j - (w_i + w_p(i)) u_p(i))}. {@code E} is symmetric, so {@code E_ij c_j} is the transposed
  *       softmax without a transposed copy: two broadcast multiplies and an add, then the second product.</li>
  * </ol>
- * When some sum over negatives underflows ({@code τ} so small that every shifted logit of a row is below about -69)
+ * A batch whose {@code [B, B]} temporaries exceed the memory budget goes in blocks of anchor rows: a first pass
+ * computes every {@code r⁻} (each block's gradient weights need all of them), a second recomputes each block's
+ * {@code E} (a third product and a second {@code exp}) and its rows of the gradient, so memory is
+ * {@code O(b·B + B·d)}.
+ *
+ * <p>When some sum over negatives underflows ({@code τ} so small that every shifted logit of a row is below about -69)
  * the caller falls back to the general path, whose log-sum-exp subtracts each row's own maximum.
  */
 final class TwoViewNTXent {
 
-    /** {@code [B, B]} arrays held at once: the exponentials and {@code Pᵀ}. */
+    /** {@code [b, B]} arrays a block of {@code b} anchors holds at once: its exponentials and {@code Pᵀ}. */
     static final int SQUARE_ARRAYS = 2;
     /** Below this a sum over negatives has lost precision to underflow. */
     private static final double SMALLEST_SUM = 1e-30;
@@ -63,14 +68,17 @@ final class TwoViewNTXent {
      * @param embeddings {@code [B, d]} in the compute type
      * @param ids        {@code [B, 1]} label ids
      * @param scale      1/τ
+     * @param blocking   rows per block: one block keeps its exponentials for the gradient, several compute them twice
      */
-    static boolean evaluate(INDArray embeddings, INDArray ids, double scale, INDArray rowLoss, INDArray valid, INDArray gradient) {
+    static boolean evaluate(INDArray embeddings, INDArray ids, double scale, Blocking blocking, INDArray rowLoss,
+                            INDArray valid, INDArray gradient) {
         long batch = embeddings.rows();
         if (batch < 4 || batch % 2 != 0) {
             return false;
         }
         DataType type = embeddings.dataType();
         NDArrayOps o = NDArrayOps.INSTANCE;
+        long blockRows = blocking.rowsPerBlock(batch, batch, type, SQUARE_ARRAYS);
         try (MemoryWorkspace ignored = ScratchWorkspace.enter(ScratchWorkspace.BATCH)) {
             Pairs pairs = knownPairs(ids);
             if (pairs == null) {
@@ -79,11 +87,14 @@ final class TwoViewNTXent {
             RowNormalization.Normalized<INDArray> normalized = RowNormalization.normalize(o,
                     pairs.order() == null ? embeddings : gatherRows(embeddings, pairs.order()));
             INDArray units = normalized.unit();
-            INDArray exps = Nd4j.createUninitialized(type, batch, batch).assign(-scale);
-            Nd4j.gemm(units, units, exps, false, true, scale, 1.0);
-            excludeDiagonalAndPositives(exps);
-            Transforms.exp(exps, false);
-            INDArray negativeSums = exps.sum(true, 1);
+            INDArray wholeBatch = blockRows >= batch ? exponentials(units, 0, batch, scale) : null;
+            INDArray negativeSums = wholeBatch != null ? wholeBatch.sum(true, 1) : Nd4j.createUninitialized(type, batch, 1);
+            for (long from = 0; wholeBatch == null && from < batch; from += blockRows) {
+                long to = Math.min(batch, from + blockRows);
+                try (MemoryWorkspace ignoredToo = ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
+                    o.rows(negativeSums, from, to).assign(exponentials(units, from, to, scale).sum(true, 1));
+                }
+            }
             if (!(negativeSums.minNumber().doubleValue() >= SMALLEST_SUM)) {
                 return false;
             }
@@ -93,27 +104,74 @@ final class TwoViewNTXent {
             // ℓ = log(1 + r⁻ / e^{L⁺}), as the general path writes it, so that a tiny loss keeps its precision
             rowLoss.assign(inBatchOrder(o.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive)), pairs));
             valid.assign(1.0);
-            if (gradient != null) {
-                INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);
-                INDArray transposed = exps.mulRowVector(inverse.reshape(1, batch));
-                INDArray symmetricNegativeWeights = exps.muliColumnVector(inverse).addi(transposed);
-                INDArray positiveWeight = negativeSums.mul(inverse);
-                INDArray pairWeight = positiveWeight.add(Nd4j.concat(0, o.rows(positiveWeight, half, batch), o.rows(positiveWeight, 0, half)));
-                INDArray gradUnits = o.mmul(symmetricNegativeWeights, units, false, false).subi(partnerUnits.muliColumnVector(pairWeight));
-                gradient.assign(inBatchOrder(RowNormalization.backward(o, normalized, gradUnits.muli(scale)), pairs));
+            if (gradient == null) {
+                return true;
             }
+            INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);
+            INDArray gradUnits;
+            if (wholeBatch != null) {
+                gradUnits = o.mmul(symmetricWeights(wholeBatch, inverse, 0), units, false, false);
+            } else {
+                gradUnits = Nd4j.createUninitialized(type, units.shape());
+                for (long from = 0; from < batch; from += blockRows) {
+                    long to = Math.min(batch, from + blockRows);
+                    try (MemoryWorkspace ignoredToo = ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
+                        INDArray weights = symmetricWeights(exponentials(units, from, to, scale), inverse, from);
+                        Nd4j.gemm(weights, units, o.rows(gradUnits, from, to), false, false, 1.0, 0.0);
+                    }
+                }
+            }
+            INDArray positiveWeight = negativeSums.mul(inverse);
+            INDArray pairWeight = positiveWeight.add(Nd4j.concat(0, o.rows(positiveWeight, half, batch), o.rows(positiveWeight, 0, half)));
+            gradUnits.subi(partnerUnits.muliColumnVector(pairWeight));
+            gradient.assign(inBatchOrder(RowNormalization.backward(o, normalized, gradUnits.muli(scale)), pairs));
             return true;
         }
     }
 
-    /** {@code -∞} on the diagonal and on the two diagonals of the positives ({@code i ± B/2}): strided views, no pass. */
-    private static void excludeDiagonalAndPositives(INDArray square) {
-        long n = square.rows();
+    /**
+     * {@code E} for anchor rows {@code [from, to)}: {@code exp((u_i·u_j - 1)/τ)}, with {@code -∞} (so 0) at the
+     * anchor itself and at its positive ({@code j = i ± B/2}), written through strided views.
+     */
+    private static INDArray exponentials(INDArray units, long from, long to, double scale) {
+        long n = units.rows();
         long half = n / 2;
-        INDArray flat = square.reshape(n * n);
-        flat.get(NDArrayIndex.interval(0, n + 1, n * n)).assign(Double.NEGATIVE_INFINITY);
-        flat.get(NDArrayIndex.interval(half, n + 1, half * n)).assign(Double.NEGATIVE_INFINITY);
-        flat.get(NDArrayIndex.interval(half * n, n + 1, n * n)).assign(Double.NEGATIVE_INFINITY);
+        long rows = to - from;
+        INDArray block = Nd4j.createUninitialized(units.dataType(), rows, n).assign(-scale);
+        Nd4j.gemm(NDArrayOps.INSTANCE.rows(units, from, to), units, block, false, true, scale, 1.0);
+        INDArray flat = block.reshape(rows * n);
+        // row i (from ≤ i < to) is flat row i - from: the anchor at column i, the positive at i + B/2 or i - B/2
+        exclude(flat, from, rows, n);
+        long firstHalfEnd = Math.min(to, half);
+        if (from < firstHalfEnd) {
+            exclude(flat, from + half, firstHalfEnd - from, n);
+        }
+        long secondHalfStart = Math.max(from, half);
+        if (secondHalfStart < to) {
+            exclude(flat, (secondHalfStart - from) * n + secondHalfStart - half, to - secondHalfStart, n);
+        }
+        return Transforms.exp(block, false);
+    }
+
+    /** {@code -∞} at {@code count} entries of a row-major {@code [·, n]} block, one per row, from {@code start} on. */
+    private static void exclude(INDArray flat, long start, long count, long n) {
+        if (count == 1) {
+            // ND4J M2.1 rejects a strided interval shorter than its stride
+            flat.putScalar(start, Double.NEGATIVE_INFINITY);
+        } else {
+            flat.get(NDArrayIndex.interval(start, n + 1, start + (count - 1) * (n + 1) + 1)).assign(Double.NEGATIVE_INFINITY);
+        }
+    }
+
+    /**
+     * {@code (P + Pᵀ)} for anchor rows {@code [from, from + b)}, in place of {@code exps}: {@code E_ij/r_i + E_ij/r_j}
+     * ({@code E} is symmetric, so {@code E_ij/r_j} is {@code P_ji}).
+     *
+     * @param inverse {@code [B, 1]} {@code 1/r}, each anchor's softmax normaliser
+     */
+    private static INDArray symmetricWeights(INDArray exps, INDArray inverse, long from) {
+        INDArray transposed = exps.mulRowVector(inverse.reshape(1, inverse.length()));
+        return exps.muliColumnVector(NDArrayOps.INSTANCE.rows(inverse, from, from + exps.rows())).addi(transposed);
     }
 
     private static INDArray inBatchOrder(INDArray rows, Pairs pairs) {
