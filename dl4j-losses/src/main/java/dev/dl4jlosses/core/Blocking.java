@@ -41,9 +41,4 @@ public record Blocking(long memoryBudgetBytes, int blockRows) {
         long bytesPerRow = Math.max(1, candidates) * computeType.width() * arrays;
         return Math.max(1, Math.min(Math.max(anchors, 1), memoryBudgetBytes / bytesPerRow));
     }
-
-    /** Whether {@code arrays} temporaries of {@code [rows, rows]} fit the budget and no smaller block was asked for. */
-    public boolean holdsWhole(long rows, int arrays, DataType computeType) {
-        return (blockRows == 0 || blockRows >= rows) && rows * rows * computeType.width() * arrays <= memoryBudgetBytes;
-    }
 }

@@ -98,9 +98,9 @@ public final class CrossEvaluator {
         INDArray gradK = gradKeys;
         INDArray gradN = withGradient && negatives != null ? Nd4j.create(outType, negatives.shape()) : null;
         if (kernel == SoftmaxCrossEntropyKernel.INSTANCE && selection == null && normalize && negatives == null
-                && idColumn == null && keepColumn == null && blocking.holdsWhole(n, OneToOneInfoNCE.SQUARE_ARRAYS, type)
+                && idColumn == null && keepColumn == null
                 && OneToOneInfoNCE.evaluate(ComputePrecision.cast(queries, type), ComputePrecision.cast(keys, type), scale,
-                symmetric, rowLoss, valid, gradQ, gradK)) {
+                symmetric, blocking, rowLoss, valid, gradQ, gradK)) {
             return new Result(rowLoss, valid, gradQ, gradK, null);
         }
         double directionWeight = symmetric ? 0.5 : 1.0;

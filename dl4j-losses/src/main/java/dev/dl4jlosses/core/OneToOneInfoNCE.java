@@ -1,10 +1,11 @@
 package dev.dl4jlosses.core;
 
+import java.util.List;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -21,11 +22,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *       α and β the directions' weights) and {@code -(α w_i + β w'_i)} on it ({@code w = r⁻ c}); then
  *       {@code ∂ℓ/∂q = (1/τ) G k} and {@code ∂ℓ/∂k = (1/τ) Gᵀ q}, the diagonal applied row-wise.</li>
  * </ol>
- * When a sum over negatives underflows (tiny τ) the caller falls back to the general path.
+ * Beyond the memory budget the queries go in row blocks: a first pass for the sums over negatives (rows, and
+ * columns when symmetric), a second that recomputes each block's {@code E} for its share of both gradients.
+ *
+ * <p>When a sum over negatives underflows (tiny τ) the caller falls back to the general path.
  */
 final class OneToOneInfoNCE {
 
-    /** {@code [N, N]} arrays held at once: the exponentials and, when symmetric, the key-to-query weights. */
+    /** {@code [b, N]} arrays a block of {@code b} queries holds at once: its exponentials and, when symmetric, the key-to-query weights. */
     static final int SQUARE_ARRAYS = 2;
     /** Below this a sum over negatives has lost precision to underflow. */
     private static final double SMALLEST_SUM = 1e-30;
@@ -39,66 +43,89 @@ final class OneToOneInfoNCE {
      * @param queries {@code [N, d]} in the compute type
      * @param keys    {@code [N, d]} in the compute type
      * @param scale   1/τ
+     * @param blocking    query rows per block: one block keeps its exponentials for the gradient, several compute them twice
      * @param gradQueries null when no gradient is wanted
      */
-    static boolean evaluate(INDArray queries, INDArray keys, double scale, boolean symmetric, INDArray rowLoss,
-                            INDArray valid, INDArray gradQueries, INDArray gradKeys) {
+    static boolean evaluate(INDArray queries, INDArray keys, double scale, boolean symmetric, Blocking blocking,
+                            INDArray rowLoss, INDArray valid, INDArray gradQueries, INDArray gradKeys) {
         long n = queries.rows();
         if (n < 2) {
             return false;
         }
         DataType type = queries.dataType();
         NDArrayOps o = NDArrayOps.INSTANCE;
-        double queryWeight = symmetric ? 0.5 : 1.0;
+        long blockRows = blocking.rowsPerBlock(n, n, type, SQUARE_ARRAYS);
         try (MemoryWorkspace ignored = ScratchWorkspace.enter(ScratchWorkspace.BATCH)) {
             RowNormalization.Normalized<INDArray> q = RowNormalization.normalize(o, queries);
             RowNormalization.Normalized<INDArray> k = RowNormalization.normalize(o, keys);
-            INDArray exps = Nd4j.createUninitialized(type, n, n).assign(-scale);
-            Nd4j.gemm(q.unit(), k.unit(), exps, false, true, scale, 1.0);
-            exps.reshape(n * n).get(NDArrayIndex.interval(0, n + 1, n * n)).assign(Double.NEGATIVE_INFINITY);
-            Transforms.exp(exps, false);
+            INDArray wholeBatch = blockRows >= n ? exponentials(q.unit(), k.unit(), 0, n, scale) : null;
+            INDArray rowSums = wholeBatch != null ? wholeBatch.sum(true, 1) : Nd4j.createUninitialized(type, n, 1);
+            INDArray columnSums = !symmetric ? null : wholeBatch != null ? wholeBatch.sum(true, 0) : Nd4j.zeros(type, 1, n);
+            for (long from = 0; wholeBatch == null && from < n; from += blockRows) {
+                long to = Math.min(n, from + blockRows);
+                try (MemoryWorkspace ignoredToo = ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
+                    INDArray exps = exponentials(q.unit(), k.unit(), from, to, scale);
+                    o.rows(rowSums, from, to).assign(exps.sum(true, 1));
+                    if (symmetric) {
+                        columnSums.addi(exps.sum(true, 0));
+                    }
+                }
+            }
             INDArray shiftedPositive = q.unit().mul(k.unit()).sum(true, 1).subi(1.0).muli(scale);
-            Direction forward = Direction.of(o, exps.sum(true, 1), shiftedPositive);
-            Direction backward = symmetric ? Direction.of(o, exps.sum(true, 0).reshape(n, 1), shiftedPositive) : null;
+            Direction forward = Direction.of(o, rowSums, shiftedPositive, symmetric ? 0.5 : 1.0);
+            Direction backward = symmetric ? Direction.of(o, columnSums.reshape(n, 1), shiftedPositive, 0.5) : null;
             if (forward == null || (symmetric && backward == null)) {
                 return false;
             }
-            rowLoss.assign(symmetric ? forward.loss().add(backward.loss()).muli(0.5) : forward.loss());
+            rowLoss.assign(symmetric ? forward.loss().add(backward.loss()) : forward.loss());
             valid.assign(1.0);
             if (gradQueries == null) {
                 return true;
             }
-            INDArray diagonalWeight = forward.positiveWeight().mul(queryWeight);
-            INDArray weights;
-            if (symmetric) {
-                INDArray keyToQuery = exps.mulRowVector(backward.inverse().reshape(1, n).mul(0.5));
-                weights = exps.muliColumnVector(forward.inverse().mul(0.5)).addi(keyToQuery);
-                diagonalWeight.addi(backward.positiveWeight().mul(0.5));
-            } else {
-                weights = exps.muliColumnVector(forward.inverse());
+            INDArray gradQueryUnits = Nd4j.createUninitialized(type, q.unit().shape());
+            INDArray gradKeyUnits = Nd4j.createUninitialized(type, k.unit().shape());
+            for (long from = 0; from < n; from += blockRows) {
+                long to = Math.min(n, from + blockRows);
+                try (MemoryWorkspace ignoredToo = wholeBatch != null ? null : ScratchWorkspace.enter(ScratchWorkspace.BLOCK)) {
+                    INDArray exps = wholeBatch != null ? wholeBatch : exponentials(q.unit(), k.unit(), from, to, scale);
+                    INDArray keyToQuery = symmetric ? exps.mulRowVector(backward.inverse().reshape(1, n)) : null;
+                    INDArray weights = exps.muliColumnVector(o.rows(forward.inverse(), from, to));
+                    if (symmetric) {
+                        weights.addi(keyToQuery);
+                    }
+                    Nd4j.gemm(weights, k.unit(), o.rows(gradQueryUnits, from, to), false, false, 1.0, 0.0);
+                    Nd4j.gemm(weights, o.rows(q.unit(), from, to), gradKeyUnits, true, false, 1.0, from == 0 ? 0.0 : 1.0);
+                }
             }
-            INDArray gradQueryUnits = o.mmul(weights, k.unit(), false, false).subi(k.unit().mulColumnVector(diagonalWeight));
-            INDArray gradKeyUnits = o.mmul(weights, q.unit(), true, false).subi(q.unit().mulColumnVector(diagonalWeight));
+            INDArray positiveWeight = symmetric ? forward.positiveWeight().add(backward.positiveWeight()) : forward.positiveWeight();
+            gradQueryUnits.subi(k.unit().mulColumnVector(positiveWeight));
+            gradKeyUnits.subi(q.unit().mulColumnVector(positiveWeight));
             gradQueries.assign(RowNormalization.backward(o, q, gradQueryUnits.muli(scale)));
             gradKeys.assign(RowNormalization.backward(o, k, gradKeyUnits.muli(scale)));
             return true;
         }
     }
 
+    /** {@code E} for queries {@code [from, to)} against all keys, without each query's own key. */
+    private static INDArray exponentials(INDArray queryUnits, INDArray keyUnits, long from, long to, double scale) {
+        return ShiftedExponentials.of(NDArrayOps.INSTANCE.rows(queryUnits, from, to), keyUnits, scale,
+                List.of(new ShiftedExponentials.Diagonal(0, from, to - from)));
+    }
+
     /**
-     * One direction's terms, all {@code [N, 1]}: loss, {@code c = 1 / (r⁻ + e^{L⁺})} and {@code w = r⁻ c}, the
-     * weight the positive loses.
+     * One direction's terms, all {@code [N, 1]} and already weighted by the direction's share of the loss:
+     * loss, {@code c = 1 / (r⁻ + e^{L⁺})} and {@code w = r⁻ c}, the weight the positive loses.
      */
     private record Direction(INDArray loss, INDArray inverse, INDArray positiveWeight) {
 
         /** Null when a sum over negatives underflowed. */
-        static Direction of(NDArrayOps o, INDArray negativeSums, INDArray shiftedPositive) {
+        static Direction of(NDArrayOps o, INDArray negativeSums, INDArray shiftedPositive, double weight) {
             if (!(negativeSums.minNumber().doubleValue() >= SMALLEST_SUM)) {
                 return null;
             }
             INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);
-            return new Direction(o.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive)), inverse,
-                    negativeSums.mul(inverse));
+            return new Direction(o.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive)).muli(weight),
+                    inverse.mul(weight), negativeSums.mul(inverse).muli(weight));
         }
     }
 }

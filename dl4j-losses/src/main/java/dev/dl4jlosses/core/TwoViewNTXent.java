@@ -1,5 +1,7 @@
 package dev.dl4jlosses.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -129,38 +131,20 @@ final class TwoViewNTXent {
         }
     }
 
-    /**
-     * {@code E} for anchor rows {@code [from, to)}: {@code exp((u_i·u_j - 1)/τ)}, with {@code -∞} (so 0) at the
-     * anchor itself and at its positive ({@code j = i ± B/2}), written through strided views.
-     */
+    /** {@code E} for anchor rows {@code [from, to)}, without the anchor itself and its positive ({@code i ± B/2}). */
     private static INDArray exponentials(INDArray units, long from, long to, double scale) {
-        long n = units.rows();
-        long half = n / 2;
-        long rows = to - from;
-        INDArray block = Nd4j.createUninitialized(units.dataType(), rows, n).assign(-scale);
-        Nd4j.gemm(NDArrayOps.INSTANCE.rows(units, from, to), units, block, false, true, scale, 1.0);
-        INDArray flat = block.reshape(rows * n);
-        // row i (from ≤ i < to) is flat row i - from: the anchor at column i, the positive at i + B/2 or i - B/2
-        exclude(flat, from, rows, n);
+        long half = units.rows() / 2;
+        List<ShiftedExponentials.Diagonal> excluded = new ArrayList<>();
+        excluded.add(new ShiftedExponentials.Diagonal(0, from, to - from));
         long firstHalfEnd = Math.min(to, half);
         if (from < firstHalfEnd) {
-            exclude(flat, from + half, firstHalfEnd - from, n);
+            excluded.add(new ShiftedExponentials.Diagonal(0, from + half, firstHalfEnd - from));
         }
         long secondHalfStart = Math.max(from, half);
         if (secondHalfStart < to) {
-            exclude(flat, (secondHalfStart - from) * n + secondHalfStart - half, to - secondHalfStart, n);
+            excluded.add(new ShiftedExponentials.Diagonal(secondHalfStart - from, secondHalfStart - half, to - secondHalfStart));
         }
-        return Transforms.exp(block, false);
-    }
-
-    /** {@code -∞} at {@code count} entries of a row-major {@code [·, n]} block, one per row, from {@code start} on. */
-    private static void exclude(INDArray flat, long start, long count, long n) {
-        if (count == 1) {
-            // ND4J M2.1 rejects a strided interval shorter than its stride
-            flat.putScalar(start, Double.NEGATIVE_INFINITY);
-        } else {
-            flat.get(NDArrayIndex.interval(start, n + 1, start + (count - 1) * (n + 1) + 1)).assign(Double.NEGATIVE_INFINITY);
-        }
+        return ShiftedExponentials.of(NDArrayOps.INSTANCE.rows(units, from, to), units, scale, excluded);
     }
 
     /**

@@ -1,0 +1,52 @@
+package dev.dl4jlosses.core;
+
+import java.util.List;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * {@code E_ij = exp((a_i·b_j - 1)·s)} for unit rows {@code a} (a block of anchors) and {@code b} (all candidates),
+ * with chosen entries left out (0): the softmax terms of the two-view and one-to-one fast paths. Since
+ * {@code a_i·b_j ≤ 1}, no term exceeds 1, so no row maximum is needed; the shift by {@code s} is folded into the
+ * product ({@code -s} pre-filled, {@code β = 1}), and the left-out entries get {@code -∞} through strided views.
+ */
+final class ShiftedExponentials {
+
+    /**
+     * Entries {@code (r, c), (r+1, c+1), ...} of a block: {@code count} of them from row {@code row}, column
+     * {@code column} on.
+     */
+    record Diagonal(long row, long column, long count) {
+    }
+
+    private ShiftedExponentials() {
+    }
+
+    /**
+     * @param rows     {@code [b, d]} unit rows
+     * @param columns  {@code [C, d]} unit rows
+     * @param scale    {@code s}
+     * @param excluded entries to leave out (each with {@code count ≥ 1})
+     * @return {@code [b, C]}, in the current workspace
+     */
+    static INDArray of(INDArray rows, INDArray columns, double scale, List<Diagonal> excluded) {
+        long width = columns.rows();
+        INDArray block = Nd4j.createUninitialized(rows.dataType(), rows.rows(), width).assign(-scale);
+        Nd4j.gemm(rows, columns, block, false, true, scale, 1.0);
+        INDArray flat = block.reshape(block.length());
+        for (Diagonal e : excluded) {
+            long start = e.row() * width + e.column();
+            if (e.count() == 1) {
+                // ND4J M2.1 rejects a strided interval shorter than its stride
+                flat.putScalar(start, Double.NEGATIVE_INFINITY);
+            } else {
+                flat.get(NDArrayIndex.interval(start, width + 1, start + (e.count() - 1) * (width + 1) + 1))
+                        .assign(Double.NEGATIVE_INFINITY);
+            }
+        }
+        return Transforms.exp(block, false);
+    }
+}
