@@ -25,6 +25,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * anchor's denominator only its positive key and the negatives {@link HardNegatives} h keeps for it (in both
  * directions when symmetric).
  *
+ * <p>Speed: without labels, mask, hard-negative selection or memory queue the loss takes a fast path with three
+ * {@code N×d×N} products and a few passes over the similarities (BENCHMARKS.md has the timings).
+ *
  * <p>Memory queue (MoCo): with {@code memoryQueue(size)} the loss keeps a {@link MemoryQueue} of the keys (and ids)
  * of the last {@code size} training pairs, which join every query's negatives, except those with the query's id (so
  * labels are required: e.g. the index of each image in the data set). Each training step enqueues its keys, detached,

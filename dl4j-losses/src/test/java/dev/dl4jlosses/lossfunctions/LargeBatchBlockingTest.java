@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * At B = 4096 in float32, a memory budget that forces row blocks (64 MiB: 146 anchors per block) gives the loss and
- * gradient of a single block of all 4096 rows within 1e-5 relative (gradient entries within 1e-5 of the largest).
+ * At B = 4096 in float32, a memory budget that forces row blocks (64 MiB: 146 anchors per block on the general path,
+ * 2048 on the fast paths of two-view NT-Xent and InfoNCE) gives the loss and gradient of a single block of all 4096
+ * rows within 1e-5 relative (gradient entries within 1e-5 of the largest).
  */
 class LargeBatchBlockingTest {
 
@@ -48,6 +49,8 @@ class LargeBatchBlockingTest {
     void theSmallBudgetReallySplitsTheBatch() {
         org.junit.jupiter.api.Assertions.assertEquals(146,
                 new Blocking(SMALL_BUDGET, 0).rowsPerBlock(BATCH, BATCH, DataType.FLOAT));
+        org.junit.jupiter.api.Assertions.assertEquals(2048,
+                new Blocking(SMALL_BUDGET, 0).rowsPerBlock(BATCH, BATCH, DataType.FLOAT, 2));
     }
 
     private static void compare(ILossFunction whole, ILossFunction blocked, INDArray labels, INDArray preOutput, String what) {
