@@ -12,7 +12,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * InfoNCE where key i is query i's only positive and every other key a negative (no ids, no example mask, no extra
  * negatives), with cosine similarity: the eager path's fast case of {@link CrossEvaluator}, optionally symmetric. It
  * gives what {@link SoftmaxCrossEntropyKernel} gives through {@link CrossEngine} (to float rounding) with three
- * {@code N×d×N} products and three elementwise passes over the {@code N×N} matrix (five when symmetric):
+ * {@code N×d×N} products and four elementwise passes over the {@code N×N} matrix (seven when symmetric):
  * <ol>
  *   <li>{@code E_ij = exp((q_i·k_j - 1)/τ)} for {@code i ≠ j}, {@code E_ii = 0}: one product into a matrix pre-filled
  *       with {@code -1/τ}, {@code -∞} on the diagonal, one {@code exp}; no term exceeds 1.</li>
@@ -31,8 +31,6 @@ final class OneToOneInfoNCE {
 
     /** {@code [b, N]} arrays a block of {@code b} queries holds at once: its exponentials and, when symmetric, the key-to-query weights. */
     static final int SQUARE_ARRAYS = 2;
-    /** Below this a sum over negatives has lost precision to underflow. */
-    private static final double SMALLEST_SUM = 1e-30;
 
     private OneToOneInfoNCE() {
     }
@@ -120,7 +118,7 @@ final class OneToOneInfoNCE {
 
         /** Null when a sum over negatives underflowed. */
         static Direction of(NDArrayOps o, INDArray negativeSums, INDArray shiftedPositive, double weight) {
-            if (!(negativeSums.minNumber().doubleValue() >= SMALLEST_SUM)) {
+            if (!(negativeSums.minNumber().doubleValue() >= ShiftedExponentials.smallestSum(negativeSums.dataType()))) {
                 return null;
             }
             INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);

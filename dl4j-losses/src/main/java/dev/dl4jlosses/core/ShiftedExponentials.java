@@ -2,6 +2,7 @@ package dev.dl4jlosses.core;
 
 import java.util.List;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -12,8 +13,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * with chosen entries left out (0): the softmax terms of the two-view and one-to-one fast paths. Since
  * {@code a_i·b_j ≤ 1}, no term exceeds 1, so no row maximum is needed; the shift by {@code s} is folded into the
  * product ({@code -s} pre-filled, {@code β = 1}), and the left-out entries get {@code -∞} through strided views.
+ *
+ * <p>Each term is at least {@code e^{-2s}}, so a row's sum can underflow only when {@code s > 34} in float32
+ * ({@code s > 333} in float64); callers check {@link #smallestSum} and fall back to a path that subtracts each row's
+ * own maximum. At such temperatures the fast paths may thus compute their first pass for nothing.
  */
 final class ShiftedExponentials {
+
+    private static final double SMALLEST_FLOAT_SUM = 1e-30;
+    private static final double SMALLEST_DOUBLE_SUM = 1e-290;
 
     /**
      * Entries {@code (r, c), (r+1, c+1), ...} of a block: {@code count} of them from row {@code row}, column
@@ -23,6 +31,11 @@ final class ShiftedExponentials {
     }
 
     private ShiftedExponentials() {
+    }
+
+    /** Below this a sum of such terms has lost precision to underflow (normal numbers end near 1e-38 / 1e-308). */
+    static double smallestSum(DataType type) {
+        return type == DataType.DOUBLE ? SMALLEST_DOUBLE_SUM : SMALLEST_FLOAT_SUM;
     }
 
     /**

@@ -34,16 +34,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code E} (a third product and a second {@code exp}) and its rows of the gradient, so memory is
  * {@code O(b·B + B·d)}.
  *
- * <p>When some sum over negatives underflows ({@code τ} so small that every shifted logit of a row is below about -69)
- * the caller falls back to the general path, whose log-sum-exp subtracts each row's own maximum.
+ * <p>When some sum over negatives underflows ({@code τ} so small that every shifted logit of a row is below about -69
+ * in float32, -667 in float64; see {@link ShiftedExponentials}) the caller falls back to the general path, whose
+ * log-sum-exp subtracts each row's own maximum.
  */
 final class TwoViewNTXent {
 
     /** {@code [b, B]} arrays a block of {@code b} anchors holds at once: its exponentials and {@code Pᵀ}. */
     static final int SQUARE_ARRAYS = 2;
-    /** Below this a sum over negatives has lost precision to underflow. */
-    private static final double SMALLEST_SUM = 1e-30;
-    /** Ids are turned into sort keys {@code (id - min id)·B + row}, exact in float64 while ids span at most 2^31. */
+    /**
+     * Ids are turned into sort keys {@code (id - min id)·B + row}, exact in float64 while ids span at most 2^31 (and
+     * B stays below 2^22).
+     */
     private static final double LARGEST_ID = 0x1p31;
 
     /** The last ids seen and their pairs: SimCLR trains with the same ids every step. */
@@ -53,11 +55,12 @@ final class TwoViewNTXent {
      * How to bring a batch into the layout the computation uses, rows {@code i} and {@code i + B/2} the two views of
      * one example (SimCLR's own layout). Outside every workspace.
      *
-     * @param ids     {@code [B]} a copy of the ids
-     * @param order   {@code [B]} int64, the batch row at each position of that layout; null when the batch is in it
-     * @param inverse {@code [B]} int64, the position of each batch row; null when the batch is in that layout
+     * @param ids      {@code [B]} a copy of the ids
+     * @param twoViews whether every id occurs exactly twice (if not, nothing else is set)
+     * @param order    {@code [B]} int64, the batch row at each position of that layout; null when the batch is in it
+     * @param inverse  {@code [B]} int64, the position of each batch row; null when the batch is in that layout
      */
-    private record Pairs(INDArray ids, INDArray order, INDArray inverse) {
+    private record Pairs(INDArray ids, boolean twoViews, INDArray order, INDArray inverse) {
     }
 
     private TwoViewNTXent() {
@@ -83,7 +86,7 @@ final class TwoViewNTXent {
         long blockRows = blocking.rowsPerBlock(batch, batch, type, SQUARE_ARRAYS);
         try (MemoryWorkspace ignored = ScratchWorkspace.enter(ScratchWorkspace.BATCH)) {
             Pairs pairs = knownPairs(ids);
-            if (pairs == null) {
+            if (!pairs.twoViews()) {
                 return false;
             }
             RowNormalization.Normalized<INDArray> normalized = RowNormalization.normalize(o,
@@ -97,7 +100,7 @@ final class TwoViewNTXent {
                     o.rows(negativeSums, from, to).assign(exponentials(units, from, to, scale).sum(true, 1));
                 }
             }
-            if (!(negativeSums.minNumber().doubleValue() >= SMALLEST_SUM)) {
+            if (!(negativeSums.minNumber().doubleValue() >= ShiftedExponentials.smallestSum(type))) {
                 return false;
             }
             long half = batch / 2;
@@ -148,10 +151,10 @@ final class TwoViewNTXent {
     }
 
     /**
-     * {@code (P + Pᵀ)} for anchor rows {@code [from, from + b)}, in place of {@code exps}: {@code E_ij/r_i + E_ij/r_j}
-     * ({@code E} is symmetric, so {@code E_ij/r_j} is {@code P_ji}).
+     * The negatives' part of {@code P + Pᵀ} for anchor rows {@code [from, from + b)}, in place of {@code exps}:
+     * {@code E_ij c_i + E_ij c_j} ({@code E} is symmetric, so {@code E_ij c_j} is {@code P_ji}).
      *
-     * @param inverse {@code [B, 1]} {@code 1/r}, each anchor's softmax normaliser
+     * @param inverse {@code [B, 1]} {@code c = 1/(r⁻ + e^{L⁺})}, each anchor's softmax normaliser
      */
     private static INDArray symmetricWeights(INDArray exps, INDArray inverse, long from) {
         INDArray transposed = exps.mulRowVector(inverse.reshape(1, inverse.length()));
@@ -174,16 +177,15 @@ final class TwoViewNTXent {
             return last;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            // a batch that is not two views is remembered too: SupCon trains on the same class layout every step
             Pairs pairs = pairs(idVector);
-            if (pairs != null) {
-                LAST.set(pairs);
-            }
+            LAST.set(pairs);
             return pairs;
         }
     }
 
     /**
-     * The pairs of a batch in which every id occurs exactly twice, else null. Sorting the keys
+     * The pairs of a batch in which every id occurs exactly twice (else {@code twoViews} is false). Sorting the keys
      * {@code (id - min id)·B + row} groups equal ids and keeps each row's index ({@code key mod B}); ND4J's native sort
      * is {@code O(B log B)} and has no index output of its own.
      */
@@ -192,11 +194,11 @@ final class TwoViewNTXent {
         long half = batch / 2;
         INDArray id = idVector.castTo(DataType.DOUBLE);
         if (Transforms.floor(id, true).neq(id).any()) {
-            return null;
+            return new Pairs(idVector.dup(), false, null, null);
         }
         double smallestId = id.minNumber().doubleValue();
         if (id.maxNumber().doubleValue() - smallestId > LARGEST_ID) {
-            return null;
+            return new Pairs(idVector.dup(), false, null, null);
         }
         // keys from 0 up, so that fmod is the row
         INDArray keys = Nd4j.sort(id.sub(smallestId).muli(batch).addi(Nd4j.arange(0, batch).castTo(DataType.DOUBLE)), true);
@@ -206,17 +208,17 @@ final class TwoViewNTXent {
         INDArray second = sortedIds.get(everyOther(1, batch));
         if (first.neq(second).any()
                 || second.get(NDArrayIndex.interval(0, half - 1)).eq(first.get(NDArrayIndex.interval(1, half))).any()) {
-            return null;
+            return new Pairs(idVector.dup(), false, null, null);
         }
         if (!id.get(NDArrayIndex.interval(0, half)).neq(id.get(NDArrayIndex.interval(half, batch))).any()) {
-            return new Pairs(idVector.dup(), null, null);
+            return new Pairs(idVector.dup(), true, null, null);
         }
         INDArray row = rowOfKey.castTo(DataType.LONG);
         INDArray order = Nd4j.concat(0, row.get(everyOther(0, batch)), row.get(everyOther(1, batch)));
         INDArray inverse = Nd4j.create(DataType.LONG, batch);
         Nd4j.exec(DynamicCustomOp.builder("scatter_upd").addInputs(inverse, order, Nd4j.arange(0, batch).castTo(DataType.LONG))
                 .addOutputs(inverse).build());
-        return new Pairs(idVector.dup(), order, inverse);
+        return new Pairs(idVector.dup(), true, order, inverse);
     }
 
     private static INDArrayIndex everyOther(long from, long length) {

@@ -25,8 +25,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * anchor's denominator only its positive key and the negatives {@link HardNegatives} h keeps for it (in both
  * directions when symmetric).
  *
- * <p>Speed: without labels, mask, hard-negative selection or memory queue the loss takes a fast path with three
- * {@code N×d×N} products and a few passes over the similarities (BENCHMARKS.md has the timings).
+ * <p>Speed: with cosine similarity and without labels, mask, hard-negative selection or memory queue the loss takes a
+ * fast path with three {@code N×d×N} products and a few passes over the similarities; it gives the general path's
+ * values to float rounding (BENCHMARKS.md has the timings).
  *
  * <p>Memory queue (MoCo): with {@code memoryQueue(size)} the loss keeps a {@link MemoryQueue} of the keys (and ids)
  * of the last {@code size} training pairs, which join every query's negatives, except those with the query's id (so
@@ -148,7 +149,7 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
         CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, normalize, 1.0 / temperature,
                 symmetric, blocking()).evaluateInto(queries, keys, queued == null ? null : queued.keys(), ids,
                 queued == null ? null : queued.ids(), exampleMask, gradientHalves.left(), gradientHalves.right());
-                return new Evaluation(r.rowLoss(), r.valid(), gradient);
+        return new Evaluation(r.rowLoss(), r.valid(), gradient);
     }
 
     @Override

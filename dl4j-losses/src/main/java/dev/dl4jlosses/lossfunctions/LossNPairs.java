@@ -59,7 +59,7 @@ public final class LossNPairs extends ContrastiveLossFunction {
         CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0, false, blocking())
                 .evaluateInto(pairs.left(), pairs.right(), null, labels == null || labels.isEmpty() ? null : labels, null,
                         exampleMask, gradientHalves.left(), gradientHalves.right());
-                return new Evaluation(r.rowLoss(), r.valid(), gradient);
+        return new Evaluation(r.rowLoss(), r.valid(), gradient);
     }
 
     @Override

@@ -29,7 +29,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *
  * <p>Speed: a SimCLR batch (every id exactly twice, cosine similarity, no mask, no hard-negative selection, no memory
  * queue) takes a fast path with two {@code B×d×B} products and a handful of passes over the similarities; other
- * batches take the general masked path. Both give the same values (BENCHMARKS.md has the timings).
+ * batches take the general masked path. Both give the same values to float rounding (BENCHMARKS.md has the timings).
  *
  * <p>Cross-batch memory: {@code LossNTXent.builder().temperature(0.1).memoryQueue(4096).build()} keeps the embeddings
  * and ids of the last 4096 training rows as extra negatives of every anchor with another id (see

@@ -16,7 +16,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code hardNegatives(h)} keeps in the denominator only the positives and the negatives {@link HardNegatives} h keeps
  * for anchor i (e.g. {@code LossSupCon.builder().hardNegatives(HardNegatives.threshold(0.2)).build()}).
  *
- * <p>When every id occurs exactly twice this is NT-Xent, and it takes NT-Xent's fast path (see {@link LossNTXent}).
+ * <p>When every id occurs exactly twice this is NT-Xent, and with cosine similarity and no mask, hard-negative
+ * selection or memory queue it takes NT-Xent's fast path (see {@link LossNTXent}).
  *
  * <p>Labels: a {@code [B, 1]} column of class ids (all augmented views of all images of a class share the id):
  * <pre>{@code

@@ -20,17 +20,17 @@ record PairedHalves(INDArray left, INDArray right) {
             throw new IllegalArgumentException(loss + " expects preOutput [N, 2d] (" + layout + "), got an odd number of "
                     + "columns: shape " + Checks.shape(output));
         }
-        return new PairedHalves(output.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width / 2)),
-                output.get(NDArrayIndex.all(), NDArrayIndex.interval(width / 2, width)));
+        return split(output);
     }
 
     /** The halves of {@code gradient} ({@code [N, 2d]}) for an evaluator to write into; two nulls when it is null. */
     static PairedHalves into(INDArray gradient) {
-        if (gradient == null) {
-            return new PairedHalves(null, null);
-        }
-        long width = gradient.columns();
-        return new PairedHalves(gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width / 2)),
-                gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(width / 2, width)));
+        return gradient == null ? new PairedHalves(null, null) : split(gradient);
+    }
+
+    private static PairedHalves split(INDArray wide) {
+        long width = wide.columns();
+        return new PairedHalves(wide.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width / 2)),
+                wide.get(NDArrayIndex.all(), NDArrayIndex.interval(width / 2, width)));
     }
 }
