@@ -6,7 +6,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * InfoNCE where key i is query i's only positive and every other key a negative (no ids, no example mask, no extra
@@ -70,8 +69,9 @@ final class OneToOneInfoNCE {
                 }
             }
             INDArray shiftedPositive = q.unit().mul(k.unit()).sum(true, 1).subi(1.0).muli(scale);
-            Direction forward = Direction.of(o, rowSums, shiftedPositive, symmetric ? 0.5 : 1.0);
-            Direction backward = symmetric ? Direction.of(o, columnSums.reshape(n, 1), shiftedPositive, 0.5) : null;
+            ShiftedExponentials.AnchorTerms forward = ShiftedExponentials.AnchorTerms.of(rowSums, shiftedPositive, symmetric ? 0.5 : 1.0);
+            ShiftedExponentials.AnchorTerms backward = symmetric
+                    ? ShiftedExponentials.AnchorTerms.of(columnSums.reshape(n, 1), shiftedPositive, 0.5) : null;
             if (forward == null || (symmetric && backward == null)) {
                 return false;
             }
@@ -108,22 +108,5 @@ final class OneToOneInfoNCE {
     private static INDArray exponentials(INDArray queryUnits, INDArray keyUnits, long from, long to, double scale) {
         return ShiftedExponentials.of(NDArrayOps.INSTANCE.rows(queryUnits, from, to), keyUnits, scale,
                 List.of(new ShiftedExponentials.Diagonal(0, from, to - from)));
-    }
-
-    /**
-     * One direction's terms, all {@code [N, 1]} and already weighted by the direction's share of the loss:
-     * loss, {@code c = 1 / (r⁻ + e^{L⁺})} and {@code w = r⁻ c}, the weight the positive loses.
-     */
-    private record Direction(INDArray loss, INDArray inverse, INDArray positiveWeight) {
-
-        /** Null when a sum over negatives underflowed. */
-        static Direction of(NDArrayOps o, INDArray negativeSums, INDArray shiftedPositive, double weight) {
-            if (!(negativeSums.minNumber().doubleValue() >= ShiftedExponentials.smallestSum(negativeSums.dataType()))) {
-                return null;
-            }
-            INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);
-            return new Direction(o.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive)).muli(weight),
-                    inverse.mul(weight), negativeSums.mul(inverse).muli(weight));
-        }
     }
 }

@@ -62,4 +62,27 @@ final class ShiftedExponentials {
         }
         return Transforms.exp(block, false);
     }
+
+    /**
+     * What each anchor's loss and gradient need besides {@code E}, all {@code [n, 1]} and multiplied by
+     * {@code weight} (a direction's share of the loss): the loss {@code softplus(log r⁻ - L⁺)} (as the general path
+     * writes it, so a tiny loss keeps its precision), the softmax normaliser {@code c = 1 / (r⁻ + e^{L⁺})} and the
+     * weight the positive loses, {@code w = r⁻ c}.
+     */
+    record AnchorTerms(INDArray loss, INDArray inverse, INDArray positiveWeight) {
+
+        /**
+         * @param negativeSums    {@code r⁻}, the row sums of {@code E}
+         * @param shiftedPositive {@code L⁺ = (a_i·p_i - 1)·s} for each anchor's positive {@code p_i}
+         * @return null when a sum over negatives underflowed
+         */
+        static AnchorTerms of(INDArray negativeSums, INDArray shiftedPositive, double weight) {
+            if (!(negativeSums.minNumber().doubleValue() >= smallestSum(negativeSums.dataType()))) {
+                return null;
+            }
+            INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);
+            INDArray loss = NDArrayOps.INSTANCE.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive));
+            return new AnchorTerms(loss.muli(weight), inverse.mul(weight), negativeSums.mul(inverse).muli(weight));
+        }
+    }
 }

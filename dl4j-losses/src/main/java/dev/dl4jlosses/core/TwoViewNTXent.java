@@ -100,19 +100,19 @@ final class TwoViewNTXent {
                     o.rows(negativeSums, from, to).assign(exponentials(units, from, to, scale).sum(true, 1));
                 }
             }
-            if (!(negativeSums.minNumber().doubleValue() >= ShiftedExponentials.smallestSum(type))) {
-                return false;
-            }
             long half = batch / 2;
             INDArray partnerUnits = Nd4j.concat(0, o.rows(units, half, batch), o.rows(units, 0, half));
             INDArray shiftedPositive = units.mul(partnerUnits).sum(true, 1).subi(1.0).muli(scale);
-            // ℓ = log(1 + r⁻ / e^{L⁺}), as the general path writes it, so that a tiny loss keeps its precision
-            rowLoss.assign(inBatchOrder(o.softplus(Transforms.log(negativeSums, true).subi(shiftedPositive)), pairs));
+            ShiftedExponentials.AnchorTerms terms = ShiftedExponentials.AnchorTerms.of(negativeSums, shiftedPositive, 1.0);
+            if (terms == null) {
+                return false;
+            }
+            rowLoss.assign(inBatchOrder(terms.loss(), pairs));
             valid.assign(1.0);
             if (gradient == null) {
                 return true;
             }
-            INDArray inverse = negativeSums.add(Transforms.exp(shiftedPositive, true)).rdivi(1.0);
+            INDArray inverse = terms.inverse();
             INDArray gradUnits;
             if (wholeBatch != null) {
                 gradUnits = o.mmul(symmetricWeights(wholeBatch, inverse, 0), units, false, false);
@@ -126,7 +126,7 @@ final class TwoViewNTXent {
                     }
                 }
             }
-            INDArray positiveWeight = negativeSums.mul(inverse);
+            INDArray positiveWeight = terms.positiveWeight();
             INDArray pairWeight = positiveWeight.add(Nd4j.concat(0, o.rows(positiveWeight, half, batch), o.rows(positiveWeight, 0, half)));
             gradUnits.subi(partnerUnits.muliColumnVector(pairWeight));
             gradient.assign(inBatchOrder(RowNormalization.backward(o, normalized, gradUnits.muli(scale)), pairs));
