@@ -100,6 +100,14 @@ public final class Checks {
         return values.reshape(n, 1);
     }
 
+    /** Like {@link #perRowColumn}, for values that must be given (e.g. the labels of a loss that needs them). */
+    public static INDArray requiredPerRowColumn(String what, INDArray values, String rowsWhat, INDArray rowsOf) {
+        if (values == null) {
+            throw new IllegalArgumentException(what + " must not be null: one per row of " + rowsWhat + " " + shape(rowsOf));
+        }
+        return perRowColumn(what, values, rowsWhat, rowsOf);
+    }
+
     public static String shape(INDArray a) {
         return Arrays.toString(a.shape());
     }

@@ -39,10 +39,7 @@ public final class DistanceEvaluator {
      */
     public Result evaluate(INDArray embeddings, INDArray ids, INDArray keep, boolean withGradient) {
         Checks.matrix("embeddings", embeddings);
-        INDArray idColumn = Checks.perRowColumn("labels", ids, "embeddings", embeddings);
-        if (idColumn == null) {
-            throw new IllegalArgumentException("labels must not be null: one id per row of embeddings " + Checks.shape(embeddings));
-        }
+        INDArray idColumn = Checks.requiredPerRowColumn("labels", ids, "embeddings", embeddings);
         INDArray keepColumn = Checks.perRowColumn("mask", keep, "embeddings", embeddings);
         DataType outType = embeddings.dataType();
         DataType type = ComputePrecision.of(outType);

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
+import dev.dl4jlosses.testing.Training;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -91,14 +91,14 @@ class ClassicLossFunctionsTest {
         DataSet batch = new DataSet(Random.gaussian(3, DataType.FLOAT, BATCH, 6), labels.castTo(DataType.FLOAT));
         MultiLayerNetwork uninterrupted = new MultiLayerNetwork(config(loss, nOut));
         uninterrupted.init();
-        List<Double> expected = train(uninterrupted, batch, 6);
+        List<Double> expected = Training.scores(uninterrupted, List.of(batch), 6);
         MultiLayerNetwork first = new MultiLayerNetwork(config(loss, nOut));
         first.init();
-        List<Double> actual = train(first, batch, 3);
+        List<Double> actual = Training.scores(first, List.of(batch), 3);
         File file = dir.resolve("net.zip").toFile();
         ModelSerializer.writeModel(first, file, true);
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
-        actual.addAll(train(restored, batch, 3));
+        actual.addAll(Training.scores(restored, List.of(batch), 3));
         assertEquals(expected, actual, "loss per step: uninterrupted vs saved after 3 steps and reloaded");
         assertTrue(expected.get(5) < expected.get(0), loss + ": loss decreases " + expected);
     }
@@ -145,15 +145,6 @@ class ClassicLossFunctionsTest {
         for (String fragment : fragments) {
             assertTrue(e.getMessage().contains(fragment), "message \"" + e.getMessage() + "\" should mention " + fragment);
         }
-    }
-
-    private static List<Double> train(MultiLayerNetwork net, DataSet batch, int steps) {
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < steps; i++) {
-            net.fit(batch);
-            scores.add(net.score());
-        }
-        return scores;
     }
 
     private static MultiLayerConfiguration config(ILossFunction loss, int nOut) {

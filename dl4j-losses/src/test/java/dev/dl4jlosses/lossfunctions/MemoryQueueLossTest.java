@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -19,6 +18,7 @@ import dev.dl4jlosses.core.MemoryQueue;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
+import dev.dl4jlosses.testing.Training;
 import dev.dl4jlosses.testing.ReferenceCase;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -190,11 +190,11 @@ class MemoryQueueLossTest {
     void queueIsSavedWithTheModelAndTrainingContinuesIdentically(Supplier<ContrastiveLossFunction> loss) throws Exception {
         List<DataSet> batches = List.of(batch(11), batch(12), batch(13));
         MultiLayerNetwork uninterrupted = network(loss.get());
-        List<Double> expected = train(uninterrupted, batches, 6);
+        List<Double> expected = Training.scores(uninterrupted, batches, 6);
 
         ContrastiveLossFunction firstLoss = loss.get();
         MultiLayerNetwork first = network(firstLoss);
-        List<Double> actual = train(first, batches, 3);
+        List<Double> actual = Training.scores(first, batches, 3);
         File file = dir.resolve("net.zip").toFile();
         ModelSerializer.writeModel(first, file, true);
         ModelSerializer.addObjectToFile(file, "memoryQueue", firstLoss.getMemoryQueue());
@@ -205,7 +205,7 @@ class MemoryQueueLossTest {
         assertEquals(firstLoss, restoredLoss);
         assertEquals(0, restoredLoss.getMemoryQueue().size(), "the JSON holds the configuration, not the contents");
         restoredLoss.getMemoryQueue().restore(ModelSerializer.getObjectFromFile(file, "memoryQueue"));
-        actual.addAll(train(restored, batches, 3));
+        actual.addAll(Training.scores(restored, batches, 3));
         assertEquals(expected, actual, "score per step: uninterrupted vs saved after 3 steps and restored with the queue");
         assertEquals(firstLoss.getMemoryQueue().capacity(), restoredLoss.getMemoryQueue().size(), "queue full after 6 steps");
     }
@@ -213,15 +213,6 @@ class MemoryQueueLossTest {
     private static DataSet batch(long seed) {
         return new DataSet(Random.gaussian(seed, DataType.FLOAT, 6, 6),
                 Random.twoViewIds(3).addi(3 * seed).castTo(DataType.FLOAT));
-    }
-
-    private static List<Double> train(MultiLayerNetwork net, List<DataSet> batches, int steps) {
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < steps; i++) {
-            net.fit(batches.get(i % batches.size()));
-            scores.add(net.score());
-        }
-        return scores;
     }
 
     private static MultiLayerNetwork network(ContrastiveLossFunction loss) {

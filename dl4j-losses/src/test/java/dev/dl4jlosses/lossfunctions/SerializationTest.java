@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.testing.Random;
+import dev.dl4jlosses.testing.Training;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -63,26 +63,17 @@ class SerializationTest {
                 loss instanceof LossInfoNCE ? Random.ids(4, 8, 8).castTo(DataType.FLOAT) : Random.twoViewIds(4).castTo(DataType.FLOAT));
         MultiLayerNetwork uninterrupted = new MultiLayerNetwork(config(loss));
         uninterrupted.init();
-        List<Double> expected = train(uninterrupted, batch, 6);
+        List<Double> expected = Training.scores(uninterrupted, List.of(batch), 6);
 
         MultiLayerNetwork first = new MultiLayerNetwork(config(loss));
         first.init();
-        List<Double> actual = train(first, batch, 3);
+        List<Double> actual = Training.scores(first, List.of(batch), 3);
         File file = dir.resolve("net.zip").toFile();
         ModelSerializer.writeModel(first, file, true);
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
         assertEquals(loss, ((OutputLayer) restored.getLayerWiseConfigurations().getConf(1).getLayer()).getLossFn());
-        actual.addAll(train(restored, batch, 3));
+        actual.addAll(Training.scores(restored, List.of(batch), 3));
         assertEquals(expected, actual, "loss per step: uninterrupted vs saved after 3 steps and reloaded");
-    }
-
-    private static List<Double> train(MultiLayerNetwork net, DataSet batch, int steps) {
-        List<Double> scores = new ArrayList<>();
-        for (int i = 0; i < steps; i++) {
-            net.fit(batch);
-            scores.add(net.score());
-        }
-        return scores;
     }
 
     private static MultiLayerConfiguration config(ILossFunction loss) {

@@ -12,11 +12,20 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.validation.GradCheckUtil;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /** Checks shared by the tests of the SameDiff nodes. */
 final class NodeChecks {
 
     private NodeChecks() {
+    }
+
+    /** A loss node over (embeddings, ids), and the DL4J loss with the same meaning. */
+    record Case(String name, BiFunction<SDContrastive, SDVariable[], SDVariable> node, ILossFunction dl4j) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import dev.dl4jlosses.lossfunctions.LossContrastiveMargin;
@@ -17,6 +16,7 @@ import dev.dl4jlosses.lossfunctions.LossLiftedStructure;
 import dev.dl4jlosses.lossfunctions.LossNCE;
 import dev.dl4jlosses.lossfunctions.LossNPairs;
 import dev.dl4jlosses.lossfunctions.LossTripletMargin;
+import dev.dl4jlosses.samediff.NodeChecks.Case;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
 import dev.dl4jlosses.testing.ReferenceCase;
@@ -36,7 +36,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /** The SameDiff nodes of the classic losses: PyTorch reference values, parity with the DL4J front, save/load, checks. */
 class SDClassicTest {
@@ -97,14 +96,6 @@ class SDClassicTest {
         assertClose(c.array("grad_anchors").div(n), g.get("a"), TOL, TOL, name + " anchor gradient");
         assertClose(c.array("grad_positives").div(n), g.get("p"), TOL, TOL, name + " positive gradient");
         assertClose(c.array("grad_noise").div(n), g.get("n"), TOL, TOL, name + " noise gradient");
-    }
-
-    /** A loss node over (embeddings, ids), and the DL4J loss with the same meaning. */
-    record Case(String name, BiFunction<SDContrastive, SDVariable[], SDVariable> node, ILossFunction dl4j) {
-        @Override
-        public String toString() {
-            return name;
-        }
     }
 
     static Stream<Case> cases() {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import dev.dl4jlosses.core.HardNegatives;
@@ -19,6 +18,7 @@ import dev.dl4jlosses.lossfunctions.LossInfoNCE;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
 import dev.dl4jlosses.lossfunctions.LossSimple;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
+import dev.dl4jlosses.samediff.NodeChecks.Case;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The SameDiff nodes: gradient checks, parity with the DL4J front, training, save/load, and argument checks. */
@@ -48,14 +47,6 @@ class SDContrastiveTest {
 
     @TempDir
     Path dir;
-
-    /** A loss node over (embeddings, ids), and the DL4J loss with the same meaning. */
-    record Case(String name, BiFunction<SDContrastive, SDVariable[], SDVariable> node, ILossFunction dl4j) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
 
     static Stream<Case> cases() {
         return Stream.of(
