@@ -1,6 +1,6 @@
 package dev.dl4jlosses.lossfunctions;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static dev.dl4jlosses.testing.Assertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dl4jlosses.core.Blocking;
@@ -8,7 +8,6 @@ import dev.dl4jlosses.core.CrossEvaluator;
 import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -85,12 +84,5 @@ class BadInputTest {
     void masks() {
         assertMessage(() -> new LossNTXent().computeScore(IDS, Z, IDENTITY, Nd4j.ones(6, 4), true), "per-example mask", "[6, 4]");
         assertMessage(() -> new LossNTXent().computeScore(IDS, Z, IDENTITY, Nd4j.ones(4, 1), true), "mask", "[4, 1]");
-    }
-
-    private static void assertMessage(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "message \"" + e.getMessage() + "\" should mention " + fragment);
-        }
     }
 }

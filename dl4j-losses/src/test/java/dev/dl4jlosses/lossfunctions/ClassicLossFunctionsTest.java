@@ -1,7 +1,7 @@
 package dev.dl4jlosses.lossfunctions;
 
+import static dev.dl4jlosses.testing.Assertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -21,7 +21,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -138,13 +137,6 @@ class ClassicLossFunctionsTest {
                 "[N, k+1]", "[6, 1]");
         assertMessage(() -> new LossNCE().computeScore(Nd4j.zeros(6, 3), Nd4j.rand(DataType.FLOAT, 6, 10), identity, null, true),
                 "(k+2)", "k = 2", "[6, 10]");
-    }
-
-    private static void assertMessage(Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "message \"" + e.getMessage() + "\" should mention " + fragment);
-        }
     }
 
     private static MultiLayerConfiguration config(ILossFunction loss, int nOut) {

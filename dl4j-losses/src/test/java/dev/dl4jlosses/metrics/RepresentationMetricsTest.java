@@ -1,14 +1,13 @@
 package dev.dl4jlosses.metrics;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
+import static dev.dl4jlosses.testing.Assertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dl4jlosses.testing.Random;
 import dev.dl4jlosses.testing.ReferenceCase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -117,10 +116,5 @@ class RepresentationMetricsTest {
         assertMessage(() -> RepresentationMetrics.uniformity(Nd4j.ones(5)), "2-D");
         assertMessage(() -> RepresentationMetrics.tolerance(z, null), "labels");
         assertMessage(() -> RepresentationMetrics.uniformity(Nd4j.createFromArray(new double[][] {{1, Double.NaN}, {0, 1}})), "NaN");
-    }
-
-    private static void assertMessage(Executable call, String fragment) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(fragment), "message \"" + e.getMessage() + "\" should mention " + fragment);
     }
 }

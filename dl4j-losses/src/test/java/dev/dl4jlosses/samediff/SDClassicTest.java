@@ -1,8 +1,8 @@
 package dev.dl4jlosses.samediff;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
+import static dev.dl4jlosses.testing.Assertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -217,13 +217,6 @@ class SDClassicTest {
                 2, 1, false), "k = 2", "[10, 4]");
         assertMessage(() -> c.nce("i", z, z, sd.var("n2", DataType.FLOAT, 3, 4), sd.constant(Nd4j.zeros(6)), sd.constant(Nd4j.zeros(2)),
                 0, 1, false), "[2]");
-    }
-
-    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String... fragments) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        for (String fragment : fragments) {
-            assertTrue(e.getMessage().contains(fragment), "message \"" + e.getMessage() + "\" should mention " + fragment);
-        }
     }
 
     private static SameDiff graph(Case c) {

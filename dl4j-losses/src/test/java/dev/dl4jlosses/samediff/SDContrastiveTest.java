@@ -1,6 +1,7 @@
 package dev.dl4jlosses.samediff;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
+import static dev.dl4jlosses.testing.Assertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,11 +186,6 @@ class SDContrastiveTest {
         assertMessage(() -> c.supCon("d", z, ids, 0.1), "[5]");
         assertMessage(() -> c.ntXent("e", sd.var("v", DataType.FLOAT, 6), ids, 0.1), "2-D");
         assertMessage(() -> c.infoNce("f", z, sd.var("k", DataType.FLOAT, 6, 3), 0.1), "[6, 3]");
-    }
-
-    private static void assertMessage(org.junit.jupiter.api.function.Executable call, String fragment) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(fragment), "message \"" + e.getMessage() + "\" should mention " + fragment);
     }
 
     private static SameDiff graph(Case c) {

@@ -1,16 +1,27 @@
 package dev.dl4jlosses.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Array comparisons with messages that show both arrays. */
+/** Array comparisons with messages that show both arrays, and checks of error messages. */
 public final class Assertions {
 
     private Assertions() {
+    }
+
+    /** {@code call} throws an IllegalArgumentException whose message mentions every fragment. */
+    public static void assertMessage(Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), "message \"" + e.getMessage() + "\" should mention " + fragment);
+        }
     }
 
     /** Every element within {@code atol + rtol·|expected|}. */
