@@ -1,6 +1,8 @@
 package dev.dl4jlosses.examples;
 
+import dev.dl4jlosses.examples.common.OneDnn;
 import dev.dl4jlosses.examples.common.RunFailure;
+import dev.dl4jlosses.examples.images.FashionMnistCommand;
 import dev.dl4jlosses.examples.sentence.EmbedCommand;
 import dev.dl4jlosses.examples.sentence.SentenceEncoderCommand;
 import dev.dl4jlosses.examples.sentence.SimilarCommand;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dl4j-losses-examples", mixinStandardHelpOptions = true, version = "dl4j-losses examples 0.1.0",
         description = "Example programs that train, evaluate and export encoders with dl4j-losses.",
         subcommands = {SimClrImageCommand.class, SentenceEncoderCommand.class, EmbedCommand.class, SimilarCommand.class,
-                CommandLine.HelpCommand.class})
+                FashionMnistCommand.class, CommandLine.HelpCommand.class})
 public final class ExamplesCli {
 
     private ExamplesCli() {
@@ -29,6 +31,7 @@ public final class ExamplesCli {
     public static void main(String[] args) {
         // charts are rendered to PNG files; no display is needed or wanted
         System.setProperty("java.awt.headless", "true");
+        OneDnn.configure();
         System.exit(commandLine().execute(args));
     }
 

@@ -20,6 +20,11 @@ public record EncoderScores(double linearProbe, double knnTop1, double tolerance
     /** The metric compares all pairs ({@code n × n} float64 matrices), so it sees a bounded sample. */
     public static final int TOLERANCE_SAMPLE = 2000;
 
+    /** The raw input as features: each image's pixels as one row (the baseline a trained encoder has to beat). */
+    public static INDArray pixels(INDArray images) {
+        return images.reshape(images.size(0), -1);
+    }
+
     /** Scores {@code features} (images → {@code [n, d]}) with a labelled fit split and a held-out test split. */
     public static EncoderScores evaluate(UnaryOperator<INDArray> features, ImageSet fit, ImageSet test, int probeEpochs, long seed) {
         INDArray fitFeatures = features.apply(fit.images());

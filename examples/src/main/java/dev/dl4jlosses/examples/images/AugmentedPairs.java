@@ -11,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Batches of two augmented views per image, prepared by a background thread a few batches ahead of the trainer.
  * Every batch is a pure function of (seed, epoch, step): the epoch's shuffle and the batch's augmentation are seeded
- * from them, so a run resumed at an epoch boundary sees exactly the batches of an uninterrupted one.
+ * from them, so a run resumed at any step sees exactly the batches of an uninterrupted one. Epochs follow each other
+ * for as many steps as the run asks, the last one possibly cut short.
  */
 public final class AugmentedPairs implements AutoCloseable {
 
@@ -20,7 +21,7 @@ public final class AugmentedPairs implements AutoCloseable {
      * @param imageIds {@code [2N, 1]} 0..N-1 twice (SimCLR's positives)
      * @param classIds {@code [2N, 1]} the images' class labels (for supervised losses)
      */
-    public record Batch(int epoch, int step, INDArray views, INDArray imageIds, INDArray classIds) {
+    public record Batch(int epoch, int step, long globalStep, INDArray views, INDArray imageIds, INDArray classIds) {
     }
 
     private static final Object END = new Object();
@@ -30,16 +31,17 @@ public final class AugmentedPairs implements AutoCloseable {
 
     /**
      * @param imagesPerBatch N (each batch holds 2N views)
-     * @param fromEpoch      first epoch to produce (0, or the epoch a resumed run continues with)
+     * @param fromStep       first step to produce (0, or the step a resumed run continues with)
+     * @param toStep         the step after the last one to produce
      */
-    public AugmentedPairs(ImageSet data, SimClrAugmentation augmentation, int imagesPerBatch, long seed, int fromEpoch,
-                          int epochs, int prefetch) {
+    public AugmentedPairs(ImageSet data, SimClrAugmentation augmentation, int imagesPerBatch, long seed, long fromStep,
+                          long toStep, int prefetch) {
         if (imagesPerBatch < 2 || imagesPerBatch > data.size()) {
             throw new IllegalArgumentException("batch of " + imagesPerBatch + " images needs 2 <= N <= " + data.size()
                     + " (the training images)");
         }
         this.queue = new ArrayBlockingQueue<>(Math.max(1, prefetch));
-        this.producer = new Thread(() -> produce(data, augmentation, imagesPerBatch, seed, fromEpoch, epochs), "augmentation");
+        this.producer = new Thread(() -> produce(data, augmentation, imagesPerBatch, seed, fromStep, toStep), "augmentation");
         producer.setDaemon(true);
         producer.start();
     }
@@ -48,7 +50,7 @@ public final class AugmentedPairs implements AutoCloseable {
         return (int) (images / imagesPerBatch);
     }
 
-    /** The next batch, or null after the last epoch. */
+    /** The next batch, or null after the last step. */
     public Batch next() throws InterruptedException {
         Object item = queue.poll(1, TimeUnit.SECONDS);
         while (item == null) {
@@ -63,20 +65,23 @@ public final class AugmentedPairs implements AutoCloseable {
         return item == END ? null : (Batch) item;
     }
 
-    private void produce(ImageSet data, SimClrAugmentation augmentation, int n, long seed, int fromEpoch, int epochs) {
+    private void produce(ImageSet data, SimClrAugmentation augmentation, int n, long seed, long fromStep, long toStep) {
         try {
             int steps = stepsPerEpoch(data.size(), n);
             INDArray ids = Nd4j.arange(n).castTo(DataType.FLOAT).reshape(n, 1);
             INDArray imageIds = Nd4j.concat(0, ids, ids);
-            for (int epoch = fromEpoch; epoch < epochs; epoch++) {
-                int[] order = shuffled((int) data.size(), seed * 1_000_003L + epoch);
-                for (int step = 0; step < steps; step++) {
-                    INDArray rows = Nd4j.createFromArray(java.util.Arrays.copyOfRange(order, step * n, (step + 1) * n));
-                    Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 100_003L + step + 17);
-                    INDArray images = data.imagesAt(rows);
-                    INDArray classes = data.labelsAt(rows).castTo(DataType.FLOAT).reshape(n, 1);
-                    queue.put(new Batch(epoch, step, augmentation.twoViews(images), imageIds, Nd4j.concat(0, classes, classes)));
+            int[] order = null;
+            for (long globalStep = fromStep; globalStep < toStep; globalStep++) {
+                int epoch = (int) (globalStep / steps);
+                int step = (int) (globalStep % steps);
+                if (order == null || step == 0) {
+                    order = shuffled((int) data.size(), seed * 1_000_003L + epoch);
                 }
+                INDArray rows = Nd4j.createFromArray(java.util.Arrays.copyOfRange(order, step * n, (step + 1) * n));
+                Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 100_003L + step + 17);
+                INDArray images = data.imagesAt(rows);
+                INDArray classes = data.labelsAt(rows).castTo(DataType.FLOAT).reshape(n, 1);
+                queue.put(new Batch(epoch, step, globalStep, augmentation.twoViews(images), imageIds, Nd4j.concat(0, classes, classes)));
             }
             queue.put(END);
         } catch (InterruptedException e) {

@@ -54,6 +54,54 @@ public final class ImageFiles {
                 + ", optionally .gz) nor CIFAR-10's binary batches (data_batch_1.bin ... data_batch_5.bin, test_batch.bin)");
     }
 
+    /**
+     * Writes {@code data} in the layout {@link #load} reads: grey images as the four gzipped MNIST IDX files, 32×32
+     * colour images as CIFAR-10's five training batches and test batch. Pixels are rounded to bytes.
+     */
+    public static void write(TrainTestImages data, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ImageSet train = data.train();
+        if (train.channels() == 1) {
+            writeIdx(train, dir.resolve(MNIST_FILES[0] + ".gz"), dir.resolve(MNIST_FILES[1] + ".gz"));
+            writeIdx(data.test(), dir.resolve(MNIST_FILES[2] + ".gz"), dir.resolve(MNIST_FILES[3] + ".gz"));
+        } else if (train.channels() == 3 && train.height() == CIFAR_SIDE && train.width() == CIFAR_SIDE && train.size() >= 5) {
+            long per = (train.size() + 4) / 5;
+            for (int b = 0; b < 5; b++) {
+                writeCifar(train.slice(Math.min(train.size(), b * per), Math.min(train.size(), (b + 1) * per)), dir.resolve("data_batch_" + (b + 1) + ".bin"));
+            }
+            writeCifar(data.test(), dir.resolve("test_batch.bin"));
+        } else {
+            throw new IllegalArgumentException("only grey images (as MNIST IDX files) and at least 5 colour images of 32x32 (as CIFAR-10 "
+                    + "batches) can be written; got " + train.size() + " images of " + train.channels() + "x" + train.height() + "x" + train.width());
+        }
+    }
+
+    private static void writeIdx(ImageSet images, Path imageFile, Path labelFile) throws IOException {
+        try (var pixels = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(Files.newOutputStream(imageFile)));
+             var labels = new java.io.DataOutputStream(new java.util.zip.GZIPOutputStream(Files.newOutputStream(labelFile)))) {
+            pixels.writeInt(0x00000803);
+            pixels.writeInt((int) images.size());
+            pixels.writeInt(images.height());
+            pixels.writeInt(images.width());
+            pixels.write(bytes(images.images().mul(255)));
+            labels.writeInt(0x00000801);
+            labels.writeInt((int) images.size());
+            labels.write(bytes(images.labels()));
+        }
+    }
+
+    private static void writeCifar(ImageSet images, Path file) throws IOException {
+        INDArray records = Nd4j.hstack(images.labels().reshape(images.size(), 1).castTo(DataType.FLOAT),
+                images.images().reshape(images.size(), CIFAR_RECORD - 1).mul(255));
+        Files.write(file, bytes(records));
+    }
+
+    /** Values rounded to unsigned bytes, in row-major order. */
+    private static byte[] bytes(INDArray values) {
+        INDArray rounded = org.nd4j.linalg.ops.transforms.Transforms.round(values.castTo(DataType.FLOAT), true);
+        return rounded.castTo(DataType.UBYTE).dup('c').data().asBytes();
+    }
+
     private static Path[] mnistFiles(Path dir) {
         Path[] found = new Path[MNIST_FILES.length];
         for (int i = 0; i < MNIST_FILES.length; i++) {

@@ -37,12 +37,17 @@ public record SimClrAugmentation(double minCropArea, boolean flip, double jitter
         }
     }
 
-    /** Defaults for a dataset: milder crops for small grey images, SimCLR's CIFAR settings for colour ones. */
-    public static SimClrAugmentation forImages(ImageSet images) {
+    /**
+     * Defaults for a dataset: SimCLR's CIFAR settings for colour images (crops down to 20 % of the area, colour jitter,
+     * random grey); for grey images milder crops (35 %), brightness and contrast jitter, blur and noise.
+     *
+     * @param flip random horizontal flips (off for digits, where a flip changes the meaning)
+     */
+    public static SimClrAugmentation forImages(ImageSet images, boolean flip) {
         if (images.channels() == 3) {
-            return new SimClrAugmentation(0.2, images.flipInvariant(), 0.8, 0.4, 0.4, 0.4, 0.2, 0.0, 0.0);
+            return new SimClrAugmentation(0.2, flip, 0.8, 0.4, 0.4, 0.4, 0.2, 0.0, 0.0);
         }
-        return new SimClrAugmentation(0.35, images.flipInvariant(), 0.8, 0.4, 0.4, 0.0, 0.0, 0.5, 0.1);
+        return new SimClrAugmentation(0.35, flip, 0.8, 0.4, 0.4, 0.0, 0.0, 0.5, 0.1);
     }
 
     /** Two independent views of {@code images} ({@code [n, C, H, W]}), as one {@code [2n, C, H, W]} batch. */

@@ -64,7 +64,7 @@ final class Dl4jFront implements TrainingFront {
     @Override
     public SameDiff encoderGraph() {
         SameDiff sd = SameDiff.create();
-        encoder.defineSameDiff(sd, false);
+        encoder.defineSameDiff(sd, false, false, org.nd4j.linalg.api.buffer.DataType.FLOAT);
         Encoder.copyInto(sd, Encoder.parameters(net, Encoder.ENCODER_LAYERS));
         return sd;
     }

@@ -6,11 +6,13 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -20,33 +22,56 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.weightinit.impl.ReluInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
 
 /**
- * The SimCLR encoder and projection head, defined once and built for either front: three 3×3 ReLU convolutions
- * ({@code width}, {@code 2·width}, {@code 4·width} channels; the last two with stride 2) and global average pooling
- * give the representation {@code h} ({@code 4·width} features); the projection head is a ReLU dense layer and a
- * linear layer giving {@code z}, on which the contrastive loss acts. The DL4J and SameDiff versions hold the same
- * parameters under the same names, so they convert into each other exactly.
+ * The SimCLR encoder and projection head, defined once and built for either front. Encoder: two blocks of a 3×3
+ * convolution ({@code filters}, then {@code 2·filters} channels), batch normalisation, ReLU and 2×2 max pooling, then a
+ * dense layer of {@code featureDim} units with batch normalisation and ReLU, whose output is the representation
+ * {@code h}. Max pooling and a dense layer over the flattened maps keep the spatial layout that tells digits and
+ * clothes apart (global average pooling discards it). Projection head: a ReLU dense layer and a linear layer giving
+ * {@code z}, on which the contrastive loss acts.
+ *
+ * <p>The DL4J and SameDiff versions hold the same parameters under the same names ({@code "<layer>_W"},
+ * {@code "<layer>_b"}, {@code "<layer>_gamma"}, {@code "<layer>_beta"}, {@code "<layer>_mean"}, {@code "<layer>_var"}),
+ * so they convert into each other exactly. Batch normalisation uses the batch's statistics in training and running
+ * averages ({@code r ← 0.9 r + 0.1 batch}, biased variance, as DL4J's layer) at inference; on the SameDiff front the
+ * averages are graph constants updated by {@link BatchNormStatistics}.
  */
-public record Encoder(int channels, int height, int width, int filters, int projectionHidden, int projectionDim) {
+public record Encoder(int channels, int height, int width, int filters, int featureDim, int projectionHidden, int projectionDim) {
 
     /** Layers of the DL4J network that make up the encoder (the rest is the projection head). */
-    public static final int ENCODER_LAYERS = 4;
+    public static final int ENCODER_LAYERS = 11;
     public static final String INPUT = "images";
     public static final String FEATURES = "features";
     public static final String PROJECTION = "projection";
-    private static final int[] CONV_STRIDES = {1, 2, 2};
+    static final double BN_EPS = 1e-5;
+    static final double BN_DECAY = 0.9;
+    /** Layer index of each block's convolution; its batch norm, ReLU and pooling follow it. */
+    private static final int[] CONV_LAYERS = {0, 4};
+    private static final int FEATURE_LAYER = 8;
+    private static final int HIDDEN_LAYER = 11;
+    private static final int OUTPUT_LAYER = 12;
+    private static final java.util.regex.Pattern PARAMETER_NAME = java.util.regex.Pattern.compile("\\d+_(W|b|gamma|beta|mean|var)");
 
-    public int featureDim() {
-        return 4 * filters;
+    public Encoder {
+        if (height % 4 != 0 || width % 4 != 0) {
+            throw new IllegalArgumentException("the encoder pools twice by 2, so image sides must be multiples of 4; got "
+                    + height + "x" + width);
+        }
     }
 
-    private int convChannels(int layer) {
-        return filters << layer;
+    private int convChannels(int block) {
+        return filters << block;
+    }
+
+    private long flattened() {
+        return (long) convChannels(1) * (height / 4) * (width / 4);
     }
 
     /**
@@ -54,18 +79,28 @@ public record Encoder(int channels, int height, int width, int filters, int proj
      * {@code loss == null} the encoder alone (for inference).
      */
     public MultiLayerNetwork dl4jNetwork(ILossFunction loss, IUpdater updater, double weightDecay, long seed) {
+        return dl4jNetwork(loss, updater, weightDecay, seed, DataType.FLOAT);
+    }
+
+    /** As {@link #dl4jNetwork(ILossFunction, IUpdater, double, long)}, with parameters and activations in {@code type}. */
+    public MultiLayerNetwork dl4jNetwork(ILossFunction loss, IUpdater updater, double weightDecay, long seed, DataType type) {
         var list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
+                .dataType(type)
                 .updater(updater)
                 .weightDecay(weightDecay, true)
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Same)
                 .list();
-        for (int layer = 0; layer < CONV_STRIDES.length; layer++) {
-            list.layer(new ConvolutionLayer.Builder(3, 3).stride(CONV_STRIDES[layer], CONV_STRIDES[layer])
-                    .nOut(convChannels(layer)).activation(Activation.RELU).build());
+        for (int block = 0; block < CONV_LAYERS.length; block++) {
+            list.layer(new ConvolutionLayer.Builder(3, 3).nOut(convChannels(block)).activation(Activation.IDENTITY).build())
+                    .layer(batchNorm())
+                    .layer(new ActivationLayer(Activation.RELU))
+                    .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
         }
-        list.layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build());
+        list.layer(new DenseLayer.Builder().nOut(featureDim).activation(Activation.IDENTITY).build())
+                .layer(batchNorm())
+                .layer(new ActivationLayer(Activation.RELU));
         if (loss != null) {
             list.layer(new DenseLayer.Builder().nOut(projectionHidden).activation(Activation.RELU).build())
                     .layer(new OutputLayer.Builder(loss).nOut(projectionDim).activation(Activation.IDENTITY).build());
@@ -76,58 +111,95 @@ public record Encoder(int channels, int height, int width, int filters, int proj
         return net;
     }
 
+    private static BatchNormalization batchNorm() {
+        return new BatchNormalization.Builder().eps(BN_EPS).decay(BN_DECAY).useLogStd(false).build();
+    }
+
     /**
      * Defines the encoder (and, when {@code withHead}, the projection head) on {@code sd}, with a placeholder
-     * {@link #INPUT} {@code [-1, C, H, W]}; returns the projection {@code z} or, without the head, the features {@code h}.
+     * {@link #INPUT} {@code [-1, C, H, W]} of {@code type}; returns the projection {@code z} or, without the head, the
+     * features {@code h}. With {@code training}, batch normalisation uses each batch's statistics (named
+     * {@link BatchNormStatistics#batchMean} / {@code batchVariance} for the listener that keeps the running averages);
+     * otherwise the running averages.
      */
-    public SDVariable defineSameDiff(SameDiff sd, boolean withHead) {
-        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, channels, height, width);
+    public SDVariable defineSameDiff(SameDiff sd, boolean withHead, boolean training, DataType type) {
+        SDVariable x = sd.placeHolder(INPUT, type, -1, channels, height, width);
         int in = channels;
-        for (int layer = 0; layer < CONV_STRIDES.length; layer++) {
-            int out = convChannels(layer);
+        for (int block = 0; block < CONV_LAYERS.length; block++) {
+            int layer = CONV_LAYERS[block];
+            int out = convChannels(block);
             // [kH, kW, in, out]: M2.1's conv2d_bp ignores any other weights format
-            SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', in * 9), DataType.FLOAT, 3, 3, in, out);
-            SDVariable b = sd.var(layer + "_b", new ZeroInitScheme('c'), DataType.FLOAT, out);
-            Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(CONV_STRIDES[layer]).sW(CONV_STRIDES[layer])
+            SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', in * 9), type, 3, 3, in, out);
+            SDVariable b = sd.var(layer + "_b", new ZeroInitScheme('c'), type, out);
+            Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1)
                     .paddingMode(PaddingMode.SAME).dataFormat(Conv2DConfig.NCHW).build();
-            x = sd.nn.relu(sd.cnn.conv2d(x, w, b, conv), 0);
+            x = sd.nn.relu(batchNorm(sd, sd.cnn.conv2d(x, w, b, conv), layer + 1, out, true, training, type), 0);
+            Pooling2DConfig pool = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).paddingMode(PaddingMode.VALID)
+                    .isNHWC(false).build();
+            x = sd.cnn.maxPooling2d(x, pool);
             in = out;
         }
-        // keepDims: M2.1's backward of a reduction without keepDims fails
-        SDVariable features = sd.reshape(FEATURES, x.mean(true, 2, 3), -1, featureDim());
+        SDVariable flat = sd.reshape(x, -1, flattened());
+        SDVariable dense = dense(sd, flat, FEATURE_LAYER, flattened(), featureDim, type);
+        SDVariable features = sd.nn.relu(FEATURES, batchNorm(sd, dense, FEATURE_LAYER + 1, featureDim, false, training, type), 0);
         if (!withHead) {
             return features;
         }
-        SDVariable hidden = sd.nn.relu(dense(sd, features, ENCODER_LAYERS, featureDim(), projectionHidden), 0);
-        return sd.identity(PROJECTION, dense(sd, hidden, ENCODER_LAYERS + 1, projectionHidden, projectionDim));
+        SDVariable hidden = sd.nn.relu(dense(sd, features, HIDDEN_LAYER, featureDim, projectionHidden, type), 0);
+        return sd.identity(PROJECTION, dense(sd, hidden, OUTPUT_LAYER, projectionHidden, projectionDim, type));
     }
 
-    private static SDVariable dense(SameDiff sd, SDVariable in, int layer, int nIn, int nOut) {
-        SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', nIn), DataType.FLOAT, nIn, nOut);
-        SDVariable b = sd.var(layer + "_b", new ZeroInitScheme('c'), DataType.FLOAT, 1, nOut);
+    /**
+     * {@code γ (x − μ) / sqrt(σ² + ε) + β} over the channels of {@code [n, C, H, W]} ({@code conv}) or the columns of
+     * {@code [n, C]}. Composed of elementwise ops and keepDims means, whose backward M2.1 gets right (tested).
+     */
+    private static SDVariable batchNorm(SameDiff sd, SDVariable x, int layer, int channels, boolean conv, boolean training, DataType type) {
+        long[] shape = conv ? new long[]{1, channels, 1, 1} : new long[]{1, channels};
+        int[] dims = conv ? new int[]{0, 2, 3} : new int[]{0};
+        SDVariable gamma = sd.var(layer + "_gamma", Nd4j.ones(type, 1, channels));
+        SDVariable beta = sd.var(layer + "_beta", Nd4j.zeros(type, 1, channels));
+        SDVariable runningMean = sd.constant(layer + "_mean", Nd4j.zeros(type, 1, channels));
+        SDVariable runningVariance = sd.constant(layer + "_var", Nd4j.ones(type, 1, channels));
+        SDVariable centred;
+        SDVariable variance;
+        if (training) {
+            SDVariable mean = sd.mean(BatchNormStatistics.batchMean(layer), x, true, dims);
+            centred = x.sub(mean);
+            variance = sd.mean(BatchNormStatistics.batchVariance(layer), centred.mul(centred), true, dims);
+        } else {
+            centred = x.sub(sd.reshape(runningMean, shape));
+            variance = sd.reshape(runningVariance, shape);
+        }
+        SDVariable scale = sd.math.rsqrt(variance.add(BN_EPS)).mul(sd.reshape(gamma, shape));
+        return centred.mul(scale).add(sd.reshape(beta, shape));
+    }
+
+    private static SDVariable dense(SameDiff sd, SDVariable in, int layer, long nIn, long nOut, DataType type) {
+        SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', nIn), type, nIn, nOut);
+        SDVariable b = sd.var(layer + "_b", new ZeroInitScheme('c'), type, 1, nOut);
         return in.mmul(w).add(b);
     }
 
     /**
-     * The encoder's parameters by name ({@code "<layer>_W"}, {@code "<layer>_b"}), in the SameDiff graph's layout
-     * (conv weights {@code [kH, kW, in, out]}, DL4J's are {@code [out, in, kH, kW]}).
+     * The network's parameters of its first {@code layers} layers by name, in the SameDiff graph's layout (conv
+     * weights {@code [kH, kW, in, out]}, DL4J's are {@code [out, in, kH, kW]}), batch-norm running averages included.
      */
     public static Map<String, INDArray> parameters(MultiLayerNetwork net, int layers) {
         Map<String, INDArray> params = new LinkedHashMap<>();
         net.paramTable().forEach((key, value) -> {
-            int layer = Integer.parseInt(key.substring(0, key.indexOf('_')));
-            if (layer < layers) {
-                params.put(key, isConv(key) && key.endsWith("_W") ? value.permute(2, 3, 1, 0).dup('c') : value);
+            if (layerOf(key) < layers) {
+                params.put(key, isConvWeight(key) ? value.permute(2, 3, 1, 0).dup('c') : value);
             }
         });
         return params;
     }
 
-    /** Copies parameters between the fronts: every SameDiff variable named like a DL4J parameter gets its value. */
+    /** Copies parameters between the fronts: every SameDiff variable or constant named like a DL4J parameter gets its value. */
     public static void copyInto(SameDiff sd, Map<String, INDArray> params) {
         params.forEach((name, value) -> {
             if (sd.hasVariable(name)) {
-                sd.getVariable(name).getArr().assign(value.reshape(sd.getVariable(name).getArr().shape()));
+                INDArray target = sd.getVariable(name).getArr();
+                target.assign(value.reshape(target.shape()).castTo(target.dataType()));
             }
         });
     }
@@ -136,12 +208,22 @@ public record Encoder(int channels, int height, int width, int filters, int proj
         net.paramTable().forEach((name, value) -> {
             if (sd.hasVariable(name)) {
                 INDArray trained = sd.getVariable(name).getArr();
-                value.assign(isConv(name) && name.endsWith("_W") ? trained.permute(3, 2, 0, 1) : trained.reshape(value.shape()));
+                value.assign(isConvWeight(name) ? trained.permute(3, 2, 0, 1) : trained.reshape(value.shape()));
             }
         });
     }
 
-    private static boolean isConv(String parameter) {
-        return Integer.parseInt(parameter.substring(0, parameter.indexOf('_'))) < CONV_STRIDES.length;
+    /** Whether {@code name} is one of the encoder's or head's parameters or batch-norm averages (as opposed to an op output). */
+    static boolean isParameter(String name) {
+        return PARAMETER_NAME.matcher(name).matches();
+    }
+
+    private static int layerOf(String parameter) {
+        return Integer.parseInt(parameter.substring(0, parameter.indexOf('_')));
+    }
+
+    private static boolean isConvWeight(String parameter) {
+        int layer = layerOf(parameter);
+        return parameter.endsWith("_W") && (layer == CONV_LAYERS[0] || layer == CONV_LAYERS[1]);
     }
 }

@@ -12,10 +12,12 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 
 /**
- * What a checkpoint holds besides the model: the run's settings (a resumed run must use the same), the epochs done,
- * the loss of every step so far and the random-initialisation baseline measured before training.
+ * What a checkpoint holds besides the model: the run's settings (a resumed run must use the same), the steps done,
+ * the loss of every step so far, the training time so far and the baselines measured before training (raw pixels and
+ * the encoder at random initialisation).
  */
-record RunState(String settings, int epochsDone, List<Double> losses, EncoderScores baseline, PairSimilarities baselinePairs) {
+record RunState(String settings, long stepsDone, List<Double> losses, double trainSeconds, EncoderScores rawPixels,
+                EncoderScores baseline, PairSimilarities baselinePairs) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -30,7 +30,7 @@ final class SameDiffFront implements TrainingFront {
     private SameDiffFront(Encoder encoder, SameDiff sd) {
         this.encoder = encoder;
         this.sd = sd;
-        sd.addListeners(lastLoss);
+        sd.addListeners(lastLoss, new BatchNormStatistics());
     }
 
 
@@ -38,7 +38,7 @@ final class SameDiffFront implements TrainingFront {
     static SameDiffFront create(Encoder encoder, MultiLayerNetwork initial, LossChoice loss, double temperature,
                                 HardNegatives hardNegatives, IUpdater updater, double weightDecay) {
         SameDiff sd = SameDiff.create();
-        SDVariable z = encoder.defineSameDiff(sd, true);
+        SDVariable z = encoder.defineSameDiff(sd, true, true, DataType.FLOAT);
         SDVariable labels = sd.placeHolder(LABELS, DataType.FLOAT, -1, 1);
         loss.sameDiff(sd, LOSS, z, labels, temperature, hardNegatives);
         Encoder.copyInto(sd, Encoder.parameters(initial, Integer.MAX_VALUE));
@@ -64,12 +64,14 @@ final class SameDiffFront implements TrainingFront {
 
     @Override
     public INDArray features(INDArray images) {
-        return TrainingFront.inChunks(images, x -> sd.output(Map.of(Encoder.INPUT, x), Encoder.FEATURES).get(Encoder.FEATURES));
+        SameDiff inference = inferenceGraph(false);
+        return TrainingFront.inChunks(images, x -> inference.output(Map.of(Encoder.INPUT, x), Encoder.FEATURES).get(Encoder.FEATURES));
     }
 
     @Override
     public INDArray projections(INDArray images) {
-        return TrainingFront.inChunks(images, x -> sd.output(Map.of(Encoder.INPUT, x), Encoder.PROJECTION).get(Encoder.PROJECTION));
+        SameDiff inference = inferenceGraph(true);
+        return TrainingFront.inChunks(images, x -> inference.output(Map.of(Encoder.INPUT, x), Encoder.PROJECTION).get(Encoder.PROJECTION));
     }
 
     @Override
@@ -86,9 +88,17 @@ final class SameDiffFront implements TrainingFront {
 
     @Override
     public SameDiff encoderGraph() {
+        return inferenceGraph(false);
+    }
+
+    /**
+     * The encoder (with the head when {@code withHead}) in inference mode, batch norm on the running averages, with
+     * copies of the training graph's current weights and averages.
+     */
+    private SameDiff inferenceGraph(boolean withHead) {
         SameDiff inference = SameDiff.create();
-        encoder.defineSameDiff(inference, false);
-        inference.variables().stream().filter(v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+        encoder.defineSameDiff(inference, withHead, false, DataType.FLOAT);
+        inference.variables().stream().filter(v -> Encoder.isParameter(v.name()))
                 .forEach(v -> v.getArr().assign(sd.getVariable(v.name()).getArr()));
         return inference;
     }

@@ -1,24 +1,18 @@
 package dev.dl4jlosses.examples.simclr;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.examples.common.Progress;
 import dev.dl4jlosses.examples.common.RunFailure;
 import dev.dl4jlosses.examples.common.WarmupCosineSchedule;
-import dev.dl4jlosses.examples.eval.Charts;
 import dev.dl4jlosses.examples.eval.EncoderScores;
-import dev.dl4jlosses.examples.eval.PairSimilarities;
 import dev.dl4jlosses.examples.images.AugmentedPairs;
 import dev.dl4jlosses.examples.images.ImageFiles;
 import dev.dl4jlosses.examples.images.ImageSet;
@@ -27,10 +21,6 @@ import dev.dl4jlosses.examples.images.SimClrAugmentation;
 import dev.dl4jlosses.examples.images.TrainTestImages;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,15 +29,15 @@ import picocli.CommandLine.Option;
 @Command(name = "simclr-image", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a CNN encoder + MLP projection head SimCLR-style (two augmented views per image) with a "
                 + "dl4j-losses loss, on the DL4J or the SameDiff front; evaluates the frozen encoder (linear probe, "
-                + "1-NN) against the same encoder at random initialisation; exports it.",
+                + "1-NN) against the same encoder at random initialisation and against the raw pixels; exports it.",
                 "Without --data-dir it trains on an embedded procedural dataset (10 shape classes), generated in-process."},
         footer = {"", "Outputs in --out: encoder.zip (DL4J, no projection head), encoder.fb (SameDiff FlatBuffers, "
                 + "placeholder 'images' [n,C,H,W] in [0,1] -> 'features'), metrics.json, loss.png, similarities.png, "
-                + "checkpoint/ (latest epoch; --resume continues from it)."})
+                + "checkpoint/ (latest checkpoint; --resume continues from it)."})
 public final class SimClrImageCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST IDX files (gzipped or not) or CIFAR-10 binary "
-            + "batches, in DIR or a subdirectory. Default: the embedded procedural dataset.")
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "MNIST-style IDX files (gzipped or not; MNIST, Fashion-MNIST) "
+            + "or CIFAR-10 binary batches, in DIR or a subdirectory. Default: the embedded procedural dataset.")
     Path dataDir;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/simclr-image", description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -63,16 +53,18 @@ public final class SimClrImageCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     String loss;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default: 6 on the embedded dataset, 1 on files; "
-            + "with the default sizes about 3 and 5 minutes of training on a 2-core CPU).")
-    Integer epochsOption;
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps (default: " + DEFAULT_EMBEDDED_EPOCHS + " epochs of the "
+            + "embedded dataset; " + DEFAULT_FILE_STEPS + " on files, about 8 minutes of training on a 2-core CPU).")
+    Integer stepsOption;
 
-    private int epochs;
+    @Option(names = "--epochs", paramLabel = "N", description = "Training length in epochs instead of --steps.")
+    Integer epochsOption;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Images per batch N; each batch holds 2N views (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--temperature", paramLabel = "TAU", description = "Temperature tau (default: the loss's own, 0.5 for ntxent, 0.1 for supcon, 0.07 for infonce).")
+    @Option(names = "--temperature", paramLabel = "TAU", description = "Temperature tau (default: " + DEFAULT_TEMPERATURE
+            + " for ntxent, the loss's own otherwise: 0.1 for supcon, 0.07 for infonce).")
     Double temperature;
 
     @Option(names = "--hard-negatives", paramLabel = "RULE", description = "Keep only each anchor's hardest negatives "
@@ -80,23 +72,30 @@ public final class SimClrImageCommand implements Callable<Integer> {
             + "similarity). Default: all negatives.")
     String hardNegativesOption;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "3e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "2e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--warmup-epochs", paramLabel = "EPOCHS", defaultValue = "1", description = "Linear warm-up (at most a fifth of the run), then cosine decay to 1%% (default: ${DEFAULT-VALUE}).")
-    double warmupEpochs;
+    @Option(names = "--warmup-steps", paramLabel = "N", description = "Linear warm-up, then cosine decay to 1%% (default: 5%% of the steps).")
+    Integer warmupStepsOption;
 
     @Option(names = "--weight-decay", paramLabel = "COEFF", defaultValue = "1e-5", description = "Decoupled weight decay (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--filters", paramLabel = "N", defaultValue = "32", description = "Filters of the first conv layer (then 2x, 4x); features = 4x (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--filters", paramLabel = "N", defaultValue = "32", description = "Filters of the first conv block, 2x in the second (default: ${DEFAULT-VALUE}).")
     int filters;
+
+    @Option(names = "--feature-dim", paramLabel = "N", defaultValue = "256", description = "Size of the representation h and of the head's hidden layer (default: ${DEFAULT-VALUE}).")
+    int featureDim;
 
     @Option(names = "--projection-dim", paramLabel = "N", defaultValue = "64", description = "Output size of the projection head (default: ${DEFAULT-VALUE}).")
     int projectionDim;
 
-    @Option(names = "--train-size", paramLabel = "N", description = "Use only the first N training images (default: embedded 4096 "
-            + "generated; files: the pixels of 45000 images of 28x28, i.e. 34453 at 32x32, all if fewer).")
+    @Option(names = "--flip", paramLabel = "auto|on|off", defaultValue = "auto", description = "Random horizontal flips: auto (on for "
+            + "the embedded shapes and CIFAR-10, off for IDX files, where they would turn digits into other symbols), on, off. "
+            + "Default: ${DEFAULT-VALUE}.")
+    String flip;
+
+    @Option(names = "--train-size", paramLabel = "N", description = "Use only the first N training images (default: all; embedded: 4096 generated).")
     Integer trainSize;
 
     @Option(names = "--test-size", paramLabel = "N", description = "Held-out images for the evaluation (default: all of the test split; embedded: 2000 generated).")
@@ -108,21 +107,30 @@ public final class SimClrImageCommand implements Callable<Integer> {
     @Option(names = "--probe-epochs", paramLabel = "N", defaultValue = "30", description = "Epochs of the linear probe's softmax regression (default: ${DEFAULT-VALUE}).")
     int probeEpochs;
 
-    @Option(names = "--image-size", paramLabel = "PIXELS", defaultValue = "28", description = "Side of the embedded dataset's images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-size", paramLabel = "PIXELS", defaultValue = "28", description = "Side of the embedded dataset's images, a multiple of 4 (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of initialisation, shuffling, augmentation and data (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "200", description = "Write a checkpoint every this many steps (and at the end) (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in --out (same settings required).")
     boolean resume;
 
-    @Option(names = "--stop-after-epochs", hidden = true, description = "Stop (as if interrupted) after this many epochs; for tests.")
-    Integer stopAfterEpochs;
+    @Option(names = "--write-data", paramLabel = "DIR", description = "Only write the training and test images this run would use "
+            + "to DIR, as IDX files (grey) or CIFAR-10 batches (colour), and exit: e.g. to train the PyTorch reference on the embedded data.")
+    Path writeData;
 
-    private static final int PAIR_SAMPLE = 256;
-    /** Default training set from files: about 5 minutes of training at the embedded run's measured speed (45000 images of 28x28). */
-    private static final int FILE_TRAINING_PIXELS = 45_000 * 28 * 28;
+    @Option(names = "--stop-after-steps", hidden = true, description = "Stop (as if interrupted) after this many steps; for tests.")
+    Integer stopAfterSteps;
+
+    static final int DEFAULT_EMBEDDED_EPOCHS = 6;
+    static final int DEFAULT_FILE_STEPS = 1000;
+    static final double DEFAULT_TEMPERATURE = 0.2;
+    private static final int EMBEDDED_TRAIN = 4096;
+    private static final int EMBEDDED_TEST = 2000;
     private static final int PREFETCH = 3;
 
     @Override
@@ -134,58 +142,47 @@ public final class SimClrImageCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--front must be dl4j or samediff; got " + front);
         };
         lossChoice.checkFront(sameDiff);
-        epochs = epochsOption != null ? epochsOption : dataDir == null ? 6 : 1;
         checkFlags(lossChoice);
-        double tau = temperature != null ? temperature : lossChoice.defaultTemperature();
+        double tau = temperature != null ? temperature : lossChoice == LossChoice.NTXENT ? DEFAULT_TEMPERATURE : lossChoice.defaultTemperature();
         HardNegatives hardNegatives = hardNegativesOption == null ? null : parseHardNegatives(hardNegativesOption);
 
         TrainTestImages data = loadData();
+        if (writeData != null) {
+            ImageFiles.write(data, writeData);
+            System.out.println("wrote " + data.train().size() + " training and " + data.test().size() + " test images to " + writeData);
+            return 0;
+        }
         ImageSet train = data.train();
         ImageSet probeFit = train.head(Math.min(probeSize, train.size()));
         ImageSet test = data.test();
         System.out.printf(Locale.ROOT, "data: %s, %d training and %d test images of %dx%dx%d, %d classes%n", data.source(),
                 train.size(), test.size(), train.channels(), train.height(), train.width(), train.numClasses());
-
-        Encoder encoder = new Encoder(train.channels(), train.height(), train.width(), filters, 4 * filters * 2, projectionDim);
-        SimClrAugmentation augmentation = SimClrAugmentation.forImages(train);
         if (batch > train.size()) {
             throw new IllegalArgumentException("--batch " + batch + " is larger than the " + train.size() + " training images");
         }
+        Encoder encoder = new Encoder(train.channels(), train.height(), train.width(), filters, featureDim, featureDim, projectionDim);
+        SimClrAugmentation augmentation = SimClrAugmentation.forImages(train, flips(train));
         int stepsPerEpoch = AugmentedPairs.stepsPerEpoch(train.size(), batch);
-        int totalSteps = stepsPerEpoch * epochs;
-        var schedule = new WarmupCosineSchedule(learningRate, warmupSteps(warmupEpochs, stepsPerEpoch, totalSteps), totalSteps, 0.01);
+        long totalSteps = stepsOption != null ? stepsOption
+                : (long) stepsPerEpoch * (epochsOption != null ? epochsOption : dataDir == null ? DEFAULT_EMBEDDED_EPOCHS : 0);
+        if (totalSteps == 0) {
+            totalSteps = DEFAULT_FILE_STEPS;
+        }
+        int warmup = warmupStepsOption != null ? warmupStepsOption : (int) Math.max(1, totalSteps / 20);
+        var schedule = new WarmupCosineSchedule(learningRate, warmup, (int) totalSteps, 0.01);
         String settings = String.join(" ", data.source(), "train=" + train.size(), "size=" + train.channels() + "x" + train.height() + "x" + train.width(),
-                "front=" + (sameDiff ? "samediff" : "dl4j"), "loss=" + lossChoice,
-                "epochs=" + epochs, "batch=" + batch, "tau=" + tau, "hard=" + hardNegatives, "lr=" + learningRate, "warmup=" + warmupEpochs,
-                "wd=" + weightDecay, "filters=" + filters, "proj=" + projectionDim, "seed=" + seed);
+                "front=" + (sameDiff ? "samediff" : "dl4j"), "loss=" + lossChoice, "steps=" + totalSteps, "batch=" + batch, "tau=" + tau,
+                "hard=" + hardNegatives, "lr=" + learningRate, "warmup=" + warmup, "wd=" + weightDecay, "filters=" + filters,
+                "features=" + featureDim, "proj=" + projectionDim, "flip=" + augmentation.flip(), "seed=" + seed);
 
-        Files.createDirectories(out.resolve("checkpoint"));
-        Path checkpointModel = out.resolve("checkpoint").resolve(sameDiff ? "model.fb" : "model.zip");
-        Path checkpointState = out.resolve("checkpoint").resolve("state.json");
-        INDArray pairImages = test.head(Math.min(PAIR_SAMPLE, test.size())).images();
-
+        Checkpoint checkpoint = new Checkpoint(out.resolve("checkpoint"), sameDiff);
         TrainingFront trainer;
         RunState state;
         if (resume) {
-            if (!Files.isRegularFile(checkpointState)) {
-                throw new IllegalArgumentException("--resume: no checkpoint in " + out.resolve("checkpoint") + " (expected "
-                        + checkpointModel.getFileName() + " and state.json)");
-            }
-            state = RunState.read(checkpointState);
-            if (!state.settings().equals(settings)) {
-                throw new IllegalArgumentException("--resume: the checkpoint in " + out + " was made with different settings:\n  checkpoint: "
-                        + state.settings() + "\n  now:        " + settings);
-            }
-            if (!Files.isRegularFile(checkpointModel)) {
-                throw new IllegalArgumentException("--resume: " + checkpointModel + " is missing next to its state.json");
-            }
-            trainer = sameDiff ? SameDiffFront.restore(encoder, checkpointModel) : Dl4jFront.restore(encoder, checkpointModel);
-            if (trainer.iterations() != (long) state.epochsDone() * stepsPerEpoch) {
-                throw new IllegalArgumentException("--resume: " + checkpointModel + " holds " + trainer.iterations() + " training steps but "
-                        + checkpointState.getFileName() + " records " + state.epochsDone() + " epochs of " + stepsPerEpoch
-                        + " steps (the run stopped while writing the checkpoint); start again without --resume");
-            }
-            System.out.printf(Locale.ROOT, "resuming after epoch %d of %d%n", state.epochsDone(), epochs);
+            state = checkpoint.readState(settings);
+            trainer = sameDiff ? SameDiffFront.restore(encoder, checkpoint.model()) : Dl4jFront.restore(encoder, checkpoint.model());
+            checkpoint.checkSteps(trainer.iterations(), state.stepsDone());
+            System.out.printf(Locale.ROOT, "resuming after step %d of %d%n", state.stepsDone(), totalSteps);
         } else {
             Adam adam = Adam.builder().learningRateSchedule(schedule).build();
             // both fronts start from this network's weights, so a seed gives the same initial encoder on either
@@ -193,20 +190,26 @@ public final class SimClrImageCommand implements Callable<Integer> {
                     adam, weightDecay, seed);
             trainer = sameDiff ? SameDiffFront.create(encoder, initial, lossChoice, tau, hardNegatives, adam, weightDecay)
                     : new Dl4jFront(encoder, initial);
-            System.out.println("evaluating the encoder at random initialisation (baseline) ...");
-            EncoderScores baseline = EncoderScores.evaluate(trainer::features, probeFit, test, probeEpochs, seed);
-            state = new RunState(settings, 0, List.of(), baseline, pairSimilarities(trainer, augmentation, pairImages));
-            System.out.println("baseline: " + describe(baseline));
+            System.out.println("evaluating the baselines: raw pixels and the encoder at random initialisation ...");
+            EncoderScores rawPixels = EncoderScores.evaluate(EncoderScores::pixels, probeFit, test, probeEpochs, seed);
+            EncoderScores randomInit = EncoderScores.evaluate(trainer::features, probeFit, test, probeEpochs, seed);
+            state = new RunState(settings, 0, List.of(), 0, rawPixels, randomInit, Report.pairSimilarities(trainer, augmentation, test, seed));
+            System.out.println("raw pixels:  " + Report.describe(rawPixels));
+            System.out.println("random init: " + Report.describe(randomInit));
         }
 
         List<Double> losses = new ArrayList<>(state.losses());
-        int lastEpoch = stopAfterEpochs == null ? epochs : Math.min(epochs, stopAfterEpochs);
-        System.out.printf(Locale.ROOT, "training: %s front, %s loss (%s), %d epochs of %d steps, %d views per step%n",
+        long lastStep = stopAfterSteps == null ? totalSteps : Math.min(totalSteps, stopAfterSteps);
+        int epochs = (int) ((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        System.out.printf(Locale.ROOT, "training: %s front, %s loss (%s), %d steps (%.1f epochs of %d steps), %d views per step%n",
                 sameDiff ? "SameDiff" : "DL4J", lossChoice.name().toLowerCase(Locale.ROOT),
-                lossChoice.usesTemperature() ? "tau " + tau : "its default hyper-parameters", epochs, stepsPerEpoch, 2 * batch);
-        Progress progress = new Progress(System.out, "views", (long) state.epochsDone() * stepsPerEpoch, totalSteps);
-        long images = 0;
-        try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.epochsDone(), lastEpoch, PREFETCH)) {
+                lossChoice.usesTemperature() ? "tau " + tau : "its default hyper-parameters", totalSteps,
+                totalSteps / (double) stepsPerEpoch, stepsPerEpoch, 2 * batch);
+        Progress progress = new Progress(System.out, "views", state.stepsDone(), totalSteps);
+        long views = 0;
+        double trainSeconds = state.trainSeconds();
+        long started = System.nanoTime();
+        try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.stepsDone(), lastStep, PREFETCH)) {
             for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
                 double value;
                 try {
@@ -219,69 +222,55 @@ public final class SimClrImageCommand implements Callable<Integer> {
                     throw new RunFailure("loss became " + value + advice(b));
                 }
                 losses.add(value);
-                images += b.views().size(0);
-                long globalStep = (long) b.epoch() * stepsPerEpoch + b.step();
-                progress.update(b.epoch(), epochs, globalStep, value, images);
-                if (b.step() == stepsPerEpoch - 1) {
-                    trainer.saveCheckpoint(checkpointModel.resolveSibling(checkpointModel.getFileName() + ".partial"));
-                    Files.move(checkpointModel.resolveSibling(checkpointModel.getFileName() + ".partial"), checkpointModel,
-                            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    state = new RunState(settings, b.epoch() + 1, List.copyOf(losses), state.baseline(), state.baselinePairs());
-                    state.write(checkpointState);
+                views += b.views().size(0);
+                progress.update(b.epoch(), epochs, b.globalStep(), value, views);
+                long done = b.globalStep() + 1;
+                if (done % checkpointEvery == 0 || done == lastStep) {
+                    double seconds = trainSeconds + (System.nanoTime() - started) / 1e9;
+                    state = new RunState(settings, done, List.copyOf(losses), seconds, state.rawPixels(), state.baseline(), state.baselinePairs());
+                    checkpoint.write(trainer, state);
                 }
             }
         }
-        if (lastEpoch < epochs) {
-            System.out.printf(Locale.ROOT, "stopped after epoch %d; continue with --resume%n", lastEpoch);
+        if (lastStep < totalSteps) {
+            System.out.printf(Locale.ROOT, "stopped after step %d; continue with --resume%n", lastStep);
             return 0;
         }
-
-        System.out.println("evaluating the trained encoder ...");
-        EncoderScores trained = EncoderScores.evaluate(trainer::features, probeFit, test, probeEpochs, seed);
-        PairSimilarities trainedPairs = pairSimilarities(trainer, augmentation, pairImages);
-        double exportDifference = export(trainer, test.head(Math.min(PAIR_SAMPLE, test.size())).images());
-        Charts.lossCurve(losses, "SimCLR training loss (" + lossChoice.name().toLowerCase(Locale.ROOT) + ", " + front + " front)", out.resolve("loss.png"));
-        Charts.similarityHistograms(state.baselinePairs(), trainedPairs, out.resolve("similarities.png"));
-
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("settings", settings);
-        metrics.put("steps", losses.size());
-        metrics.put("firstLoss", losses.get(0));
-        metrics.put("finalLoss", meanOfLast(losses, stepsPerEpoch));
-        metrics.put("randomInit", scores(state.baseline(), state.baselinePairs()));
-        metrics.put("trained", scores(trained, trainedPairs));
-        metrics.put("exportMaxAbsDifference", exportDifference);
-        RunState.JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
-
-        System.out.println();
-        System.out.println("linear probe accuracy: trained " + percent(trained.linearProbe()) + "   random init " + percent(state.baseline().linearProbe()));
-        System.out.println("1-NN top-1 accuracy:   trained " + percent(trained.knnTop1()) + "   random init " + percent(state.baseline().knnTop1()));
-        System.out.printf(Locale.ROOT, "pair cosine similarity (positive / negative): trained %.3f / %.3f   random init %.3f / %.3f%n",
-                trainedPairs.meanPositive(), trainedPairs.meanNegative(), state.baselinePairs().meanPositive(), state.baselinePairs().meanNegative());
-        System.out.printf(Locale.ROOT, "alignment / uniformity (projections): trained %.3f / %.3f   random init %.3f / %.3f%n",
-                trainedPairs.alignment(), trainedPairs.uniformity(), state.baselinePairs().alignment(), state.baselinePairs().uniformity());
-        System.out.println("wrote " + out.toAbsolutePath().normalize() + ": encoder.zip, encoder.fb, metrics.json, loss.png, similarities.png");
+        new Report(out, settings, lossChoice, front).write(trainer, augmentation, probeFit, test, probeEpochs, seed, state, stepsPerEpoch, 2L * batch);
         return 0;
     }
 
     private static String advice(AugmentedPairs.Batch b) {
-        return " at epoch " + (b.epoch() + 1) + " step " + (b.step() + 1) + "; try a lower --lr or a higher --temperature";
+        return " at step " + (b.globalStep() + 1) + "; try a lower --lr or a higher --temperature";
+    }
+
+    private boolean flips(ImageSet train) {
+        return switch (flip.toLowerCase(Locale.ROOT)) {
+            case "auto" -> train.flipInvariant();
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("--flip must be auto, on or off; got " + flip);
+        };
     }
 
     private void checkFlags(LossChoice lossChoice) {
         List<String> problems = new ArrayList<>();
-        require(problems, epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(problems, stepsOption == null || epochsOption == null, "give --steps or --epochs, not both");
+        require(problems, stepsOption == null || stepsOption >= 1, "--steps must be >= 1, got " + stepsOption);
+        require(problems, epochsOption == null || epochsOption >= 1, "--epochs must be >= 1, got " + epochsOption);
         require(problems, batch >= 2, "--batch must be >= 2, got " + batch);
         require(problems, learningRate > 0 && Double.isFinite(learningRate), "--lr must be > 0, got " + learningRate);
-        require(problems, warmupEpochs >= 0, "--warmup-epochs must be >= 0, got " + warmupEpochs);
+        require(problems, warmupStepsOption == null || warmupStepsOption >= 0, "--warmup-steps must be >= 0, got " + warmupStepsOption);
         require(problems, weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
         require(problems, filters >= 1, "--filters must be >= 1, got " + filters);
+        require(problems, featureDim >= 1, "--feature-dim must be >= 1, got " + featureDim);
         require(problems, projectionDim >= 1, "--projection-dim must be >= 1, got " + projectionDim);
         require(problems, probeSize >= 10, "--probe-size must be >= 10, got " + probeSize);
         require(problems, probeEpochs >= 1, "--probe-epochs must be >= 1, got " + probeEpochs);
-        require(problems, imageSize >= 8, "--image-size must be >= 8, got " + imageSize);
+        require(problems, imageSize >= 8 && imageSize % 4 == 0, "--image-size must be a multiple of 4 and >= 8, got " + imageSize);
         require(problems, trainSize == null || trainSize >= 2, "--train-size must be >= 2, got " + trainSize);
         require(problems, testSize == null || testSize >= 1, "--test-size must be >= 1, got " + testSize);
+        require(problems, checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
         require(problems, temperature == null || temperature > 0, "--temperature must be > 0, got " + temperature);
         require(problems, temperature == null || lossChoice.usesTemperature(), "--temperature does not apply to --loss "
                 + lossChoice.name().toLowerCase(Locale.ROOT) + " (it uses its own defaults: margins, gamma or lambda)");
@@ -296,71 +285,17 @@ public final class SimClrImageCommand implements Callable<Integer> {
         }
     }
 
-    /** The requested warm-up, capped at a fifth of the run so a short run (e.g. one epoch) still decays. */
-    static int warmupSteps(double warmupEpochs, int stepsPerEpoch, int totalSteps) {
-        return (int) Math.min(Math.round(warmupEpochs * stepsPerEpoch), totalSteps / 5);
-    }
-
     private TrainTestImages loadData() throws IOException {
         if (dataDir == null) {
-            int trainCount = trainSize == null ? 4096 : trainSize;
-            int testCount = testSize == null ? 2000 : testSize;
+            int trainCount = trainSize == null ? EMBEDDED_TRAIN : trainSize;
+            int testCount = testSize == null ? EMBEDDED_TEST : testSize;
             ImageSet all = ProceduralShapes.generate(trainCount + testCount, imageSize, seed);
             return new TrainTestImages(all.slice(0, trainCount), all.slice(trainCount, trainCount + testCount));
         }
         TrainTestImages data = ImageFiles.load(dataDir);
-        ImageSet train = data.train().head(trainSize != null ? trainSize : FILE_TRAINING_PIXELS / (data.train().height() * data.train().width()));
+        ImageSet train = trainSize == null ? data.train() : data.train().head(trainSize);
         ImageSet test = testSize == null ? data.test() : data.test().head(testSize);
         return new TrainTestImages(train, test);
-    }
-
-    /** Positive vs negative pair similarities of the projections, on a fixed augmented sample of test images. */
-    private PairSimilarities pairSimilarities(TrainingFront trainer, SimClrAugmentation augmentation, INDArray images) {
-        Nd4j.getRandom().setSeed(seed + 7);
-        return PairSimilarities.of(trainer.projections(augmentation.twoViews(images)));
-    }
-
-    /**
-     * Writes the encoder without its head in both formats, reloads both and returns the largest difference between
-     * their features and the in-memory encoder's (a check that what was written is what was trained).
-     */
-    private double export(TrainingFront trainer, INDArray images) throws IOException {
-        File dl4jFile = out.resolve("encoder.zip").toFile();
-        File sameDiffFile = out.resolve("encoder.fb").toFile();
-        ModelSerializer.writeModel(trainer.encoderNetwork(), dl4jFile, false);
-        trainer.encoderGraph().asFlatFile(sameDiffFile);
-        INDArray expected = trainer.features(images);
-        INDArray fromDl4j = ModelSerializer.restoreMultiLayerNetwork(dl4jFile, false).output(images, false);
-        INDArray fromSameDiff = SameDiff.fromFlatFile(sameDiffFile).output(Map.of(Encoder.INPUT, images), Encoder.FEATURES).get(Encoder.FEATURES);
-        double difference = Math.max(expected.sub(fromDl4j).amaxNumber().doubleValue(), expected.sub(fromSameDiff).amaxNumber().doubleValue());
-        if (difference > 1e-4 * Math.max(1, expected.amaxNumber().doubleValue())) {
-            throw new IllegalStateException("the exported encoder's features differ from the trained one's by " + difference);
-        }
-        return difference;
-    }
-
-    private static Map<String, Object> scores(EncoderScores scores, PairSimilarities pairs) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("linearProbeAccuracy", scores.linearProbe());
-        map.put("knnTop1Accuracy", scores.knnTop1());
-        map.put("meanPositivePairSimilarity", pairs.meanPositive());
-        map.put("meanNegativePairSimilarity", pairs.meanNegative());
-        map.put("alignment", pairs.alignment());
-        map.put("uniformity", pairs.uniformity());
-        map.put("tolerance", scores.tolerance());
-        return map;
-    }
-
-    private static double meanOfLast(List<Double> values, int count) {
-        return values.subList(Math.max(0, values.size() - count), values.size()).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    private static String describe(EncoderScores scores) {
-        return "linear probe " + percent(scores.linearProbe()) + ", 1-NN " + percent(scores.knnTop1());
-    }
-
-    private static String percent(double accuracy) {
-        return String.format(Locale.ROOT, "%.2f%%", 100 * accuracy);
     }
 
     /** {@code topk:K}, {@code fraction:F} or {@code threshold:T}. */

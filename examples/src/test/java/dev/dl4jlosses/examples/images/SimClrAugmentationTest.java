@@ -20,7 +20,7 @@ class SimClrAugmentationTest {
 
     @Test
     void twoViewsPerImageInRangeReproducibleFromTheSeed() {
-        SimClrAugmentation augmentation = SimClrAugmentation.forImages(SHAPES);
+        SimClrAugmentation augmentation = SimClrAugmentation.forImages(SHAPES, true);
         INDArray a = views(augmentation, SHAPES.images(), 5);
         assertArrayEquals(new long[]{80, 1, 16, 16}, a.shape());
         assertTrue(a.minNumber().doubleValue() >= 0 && a.maxNumber().doubleValue() <= 1);
@@ -37,7 +37,7 @@ class SimClrAugmentationTest {
         INDArray ramp = Nd4j.linspace(0, 1, 8, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(1, 1, 1, 8).broadcast(16, 3, 8, 8).dup();
         ImageSet colour = new ImageSet(ramp, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.INT, 16), new String[]{"ramp"}, "test", true);
         SimClrAugmentation flipOnly = new SimClrAugmentation(1.0, true, 0, 0, 0, 0, 0, 0, 0);
-        assertEquals(3, SimClrAugmentation.forImages(colour).apply(ramp).size(1));
+        assertEquals(3, SimClrAugmentation.forImages(colour, true).apply(ramp).size(1));
         Nd4j.getRandom().setSeed(1);
         INDArray out = flipOnly.apply(colour.images());
         // crops of the whole area (aspect still random): each image is either the ramp or the mirrored ramp, and among 16 both occur

@@ -29,7 +29,8 @@ import picocli.CommandLine;
 class SimClrImageCommandTest {
 
     private static final String[] TINY = {"--image-size", "16", "--train-size", "192", "--test-size", "64", "--probe-size", "64",
-            "--probe-epochs", "2", "--filters", "4", "--projection-dim", "16", "--batch", "32", "--warmup-epochs", "0", "--lr", "1e-2"};
+            "--probe-epochs", "2", "--filters", "4", "--feature-dim", "16", "--projection-dim", "16", "--batch", "32", "--warmup-steps", "0",
+            "--lr", "1e-2"};
 
     @TempDir
     Path dir;
@@ -82,6 +83,9 @@ class SimClrImageCommandTest {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
         JsonNode metrics = RunState.JSON.readTree(out.resolve("metrics.json").toFile());
+        double pixels = metrics.get("rawPixels").get("linearProbeAccuracy").asDouble();
+        assertTrue(pixels > 0.1 && pixels <= 1, "raw-pixel probe accuracy " + pixels);
+        assertTrue(metrics.get("viewsPerSecond").asDouble() > 0);
         for (String split : new String[]{"randomInit", "trained"}) {
             double probe = metrics.get(split).get("linearProbeAccuracy").asDouble();
             assertTrue(probe >= 0 && probe <= 1, split + " probe accuracy " + probe);
@@ -95,43 +99,45 @@ class SimClrImageCommandTest {
         INDArray fromDl4j = dl4j.output(images, false);
         INDArray fromSameDiff = SameDiff.fromFlatFile(out.resolve("encoder.fb").toFile())
                 .output(Map.of(Encoder.INPUT, images), Encoder.FEATURES).get(Encoder.FEATURES);
-        assertEquals(16, fromDl4j.size(1), "4 x filters features, no projection head");
+        assertEquals(16, fromDl4j.size(1), "--feature-dim features, no projection head");
         assertTrue(fromDl4j.sub(fromSameDiff).amaxNumber().doubleValue() < 1e-5, "the two exports are the same encoder");
     }
 
+    /** Stopped mid-epoch (step 5 of 6 per epoch, checkpoints every 5 steps), resumed, and compared with a run that never stopped. */
     @ParameterizedTest
     @ValueSource(strings = {"dl4j", "samediff"})
     void resumingFromTheCheckpointGivesTheUninterruptedResult(String front) throws Exception {
         Path whole = dir.resolve("whole");
         Path resumed = dir.resolve("resumed");
-        assertEquals(0, run(whole, "--front", front, "--epochs", "2"));
-        assertEquals(0, run(resumed, "--front", front, "--epochs", "2", "--stop-after-epochs", "1"));
-        assertEquals(6, losses(resumed).length);
+        assertEquals(0, run(whole, "--front", front, "--steps", "12", "--checkpoint-every", "5"));
+        assertEquals(0, run(resumed, "--front", front, "--steps", "12", "--checkpoint-every", "5", "--stop-after-steps", "5"));
+        assertEquals(5, losses(resumed).length);
         assertTrue(Files.notExists(resumed.resolve("encoder.zip")), "an interrupted run exports nothing");
-        assertEquals(0, run(resumed, "--front", front, "--epochs", "2", "--resume"));
+        assertEquals(0, run(resumed, "--front", front, "--steps", "12", "--checkpoint-every", "5", "--resume"));
 
         double[] expected = losses(whole);
         double[] actual = losses(resumed);
+        assertEquals(12, expected.length);
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5 * Math.abs(expected[i]), "loss of step " + (i + 1));
         }
         INDArray a = ModelSerializer.restoreMultiLayerNetwork(whole.resolve("encoder.zip").toFile(), false).params();
         INDArray b = ModelSerializer.restoreMultiLayerNetwork(resumed.resolve("encoder.zip").toFile(), false).params();
-        assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-5, "same trained encoder");
+        assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-5, "same trained encoder, batch-norm averages included");
     }
 
     @Test
     void aCheckpointWhoseModelAndStateDisagreeIsRefused() throws Exception {
         Path out = dir.resolve("torn");
-        assertEquals(0, run(out, "--epochs", "2", "--stop-after-epochs", "1"));
+        assertEquals(0, run(out, "--epochs", "2", "--checkpoint-every", "6", "--stop-after-steps", "6"));
         Path state = out.resolve("checkpoint/state.json");
         RunState saved = RunState.read(state);
-        new RunState(saved.settings(), 0, List.of(), saved.baseline(), saved.baselinePairs()).write(state);
+        new RunState(saved.settings(), 0, List.of(), 0, saved.rawPixels(), saved.baseline(), saved.baselinePairs()).write(state);
 
         StringWriter err = new StringWriter();
         assertEquals(2, run(ExamplesCli.commandLine().setErr(new PrintWriter(err)), out, "--epochs", "2", "--resume"));
-        assertTrue(err.toString().contains("holds 6 training steps but state.json records 0 epochs of 6 steps"), err.toString());
+        assertTrue(err.toString().contains("holds 6 training steps but state.json records 0"), err.toString());
     }
 
     @Test
@@ -139,18 +145,25 @@ class SimClrImageCommandTest {
         StringWriter err = new StringWriter();
         int status = ExamplesCli.commandLine().setErr(new PrintWriter(err)).execute("simclr-image", "--out", dir.toString(),
                 "--image-size", "16", "--train-size", "64", "--test-size", "16", "--probe-size", "16", "--filters", "4",
-                "--batch", "32", "--warmup-epochs", "0", "--lr", "1e12", "--epochs", "5");
+                "--batch", "32", "--warmup-steps", "0", "--lr", "1e12", "--epochs", "5");
         assertEquals(1, status, err.toString());
-        assertTrue(err.toString().startsWith("stopped: training diverged (preOutput has NaN or infinite values (shape [64, 64])) at epoch ")
-                || err.toString().startsWith("stopped: loss became NaN at epoch "), err.toString());
+        assertTrue(err.toString().startsWith("stopped: training diverged (preOutput has NaN or infinite values (shape [64, 64])) at step ")
+                || err.toString().startsWith("stopped: loss became NaN at step "), err.toString());
         assertTrue(err.toString().contains("try a lower --lr"), err.toString());
     }
 
+    /** {@code --write-data} writes the split a run trains and evaluates on, in the layout {@code --data-dir} reads back. */
     @Test
-    void warmUpIsCappedAtAFifthOfTheRun() {
-        assertEquals(32, SimClrImageCommand.warmupSteps(1, 32, 192), "6 epochs of 32 steps: one epoch of warm-up");
-        assertEquals(70, SimClrImageCommand.warmupSteps(1, 351, 351), "a one-epoch run still decays");
-        assertEquals(0, SimClrImageCommand.warmupSteps(0, 351, 351));
+    void writtenDataReadsBackAsTheSameImages() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run(dir.resolve("unused"), "--write-data", data.toString()));
+        var files = dev.dl4jlosses.examples.images.ImageFiles.load(data);
+        var generated = ProceduralShapes.generate(192 + 64, 16, 42);
+        assertEquals(192, files.train().size());
+        assertEquals(64, files.test().size());
+        assertTrue(files.train().images().sub(generated.slice(0, 192).images()).amaxNumber().doubleValue() <= 0.5 / 255 + 1e-6,
+                "pixels rounded to bytes");
+        assertEquals(generated.slice(192, 256).labels(), files.test().labels());
     }
 
     @Test
@@ -169,6 +182,10 @@ class SimClrImageCommandTest {
         assertTrue(err.toString().contains("not to circle"), err.toString());
         assertEquals(2, run(cli, dir, "--epochs", "0", "--weight-decay", "-1"));
         assertTrue(err.toString().contains("--epochs must be >= 1, got 0; --weight-decay must be >= 0, got -1.0"), err.toString());
+        assertEquals(2, run(cli, dir, "--steps", "5", "--epochs", "2"));
+        assertTrue(err.toString().contains("give --steps or --epochs, not both"), err.toString());
+        assertEquals(2, run(cli, dir, "--flip", "sometimes"));
+        assertTrue(err.toString().contains("--flip must be auto, on or off; got sometimes"), err.toString());
         assertEquals(2, run(cli, dir, "--loss", "circle", "--temperature", "0.1"));
         assertTrue(err.toString().contains("--temperature does not apply to --loss circle"), err.toString());
         assertEquals(2, cli.execute("simclr-image", "--out", dir.toString(), "--image-size", "16", "--train-size", "100", "--test-size", "10"));
