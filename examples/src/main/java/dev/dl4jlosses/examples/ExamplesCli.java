@@ -6,6 +6,7 @@ import dev.dl4jlosses.examples.images.FashionMnistCommand;
 import dev.dl4jlosses.examples.sentence.EmbedCommand;
 import dev.dl4jlosses.examples.sentence.SentenceEncoderCommand;
 import dev.dl4jlosses.examples.sentence.SimilarCommand;
+import dev.dl4jlosses.examples.sentence.WordNetCommand;
 import dev.dl4jlosses.examples.simclr.SimClrImageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dl4j-losses-examples", mixinStandardHelpOptions = true, version = "dl4j-losses examples 0.1.0",
         description = "Example programs that train, evaluate and export encoders with dl4j-losses.",
         subcommands = {SimClrImageCommand.class, SentenceEncoderCommand.class, EmbedCommand.class, SimilarCommand.class,
-                FashionMnistCommand.class, CommandLine.HelpCommand.class})
+                FashionMnistCommand.class, WordNetCommand.class, CommandLine.HelpCommand.class})
 public final class ExamplesCli {
 
     private ExamplesCli() {

@@ -21,12 +21,12 @@ import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sentence-encoder}: trains a Transformer sentence encoder with InfoNCE, evaluates it against TF-IDF, exports it. */
+/** {@code sentence-encoder}: trains a Transformer sentence encoder with InfoNCE, evaluates it against TF-IDF and BM25, exports it. */
 @Command(name = "sentence-encoder", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a sentence encoder (word + character n-gram embeddings, one Transformer encoder block, "
                 + "mean pooling, projection; a SameDiff graph) with SDContrastive.infoNce: symmetric, in-batch negatives, "
                 + "plus explicit hard negatives when the pairs have them. Evaluates paraphrase retrieval (recall@1, "
-                + "recall@10, MRR) and STS Spearman correlation next to a TF-IDF bag-of-words baseline; exports the encoder.",
+                + "recall@10, MRR) and STS Spearman correlation next to two bag-of-words baselines, TF-IDF and BM25; exports the encoder.",
                 "Without --pairs or --sentences it trains on an embedded paraphrase corpus generated in-process (with "
                         + "held-out pairs and STS pairs of sentences not seen in training)."},
         footer = {"", "Outputs in --out: encoder.fb (SameDiff FlatBuffers, inference graph only) and vocabulary.json "
@@ -250,7 +250,9 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             metrics.put("learnedTemperature", trainer.learnedTemperature());
         }
         metrics.put("exportMaxAbsDifference", exportDifference);
-        SentenceEvaluation.evaluate(exported, new BagOfWords(trainingText, data.evaluationText()), data.heldOut(), data.sts(), metrics);
+        List<String> evaluationText = data.evaluationText();
+        SentenceEvaluation.evaluate(exported, new BagOfWords(trainingText, evaluationText), new Bm25(trainingText, evaluationText),
+                data.heldOut(), data.sts(), metrics);
         TrainingState.JSON.writeValue(out.resolve("metrics.json").toFile(), metrics);
         System.out.println("wrote " + out.resolve(ExportedEncoder.GRAPH) + ", " + out.resolve(ExportedEncoder.VOCABULARY) + " and "
                 + out.resolve("metrics.json"));

@@ -3,9 +3,10 @@ package dev.dl4jlosses.examples.sentence;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** Retrieval and STS scores of sentence embeddings, as ND4J ops on whole arrays. */
+/** Retrieval and STS scores of sentence embeddings (or of any method's score matrix), as ND4J ops on whole arrays. */
 public final class SentenceMetrics {
 
     /**
@@ -23,7 +24,7 @@ public final class SentenceMetrics {
 
     /**
      * Cosine similarity; query i's answer is candidate i, and the other candidates and all distractors compete with
-     * it. The rank of an answer counts the competitors strictly more similar (ties in its favour).
+     * it, ranked by {@link #retrieval(INDArray)}.
      *
      * @param distractors extra candidates {@code [m, d]} that answer no query, or null
      */
@@ -35,10 +36,22 @@ public final class SentenceMetrics {
                     + (distractors == null ? "none" : java.util.Arrays.toString(distractors.shape())));
         }
         INDArray all = distractors == null ? candidates : Nd4j.concat(0, candidates, distractors);
-        INDArray similarities = unitRows(queries).mmul(unitRows(all).transpose());
-        INDArray answer = unitRows(queries).mul(unitRows(candidates)).sum(true, 1).broadcast(similarities.shape());
-        INDArray rank = similarities.gt(answer).castTo(DataType.DOUBLE).sum(1);   // 0 = first
-        double n = rank.length();
+        return retrieval(unitRows(queries).mmul(unitRows(all).transpose()));
+    }
+
+    /**
+     * Retrieval from any method's scores {@code [n, n + m]}: row i scores every candidate for query i, whose answer is
+     * column i (columns n and up are distractors). The rank of an answer counts the competitors scored strictly higher
+     * (ties in its favour); the answer's score is read from the same matrix, so it never competes with itself.
+     */
+    public static Retrieval retrieval(INDArray scores) {
+        long n = scores.rows();
+        if (scores.rank() != 2 || scores.columns() < n || n == 0) {
+            throw new IllegalArgumentException("retrieval needs scores [n, n + m] for n >= 1 queries; got " + java.util.Arrays.toString(scores.shape()));
+        }
+        INDArray all = scores.castTo(DataType.DOUBLE);
+        INDArray answers = all.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n)).mul(Nd4j.eye(n).castTo(DataType.DOUBLE)).sum(true, 1);
+        INDArray rank = all.gt(answers.broadcast(all.shape())).castTo(DataType.DOUBLE).sum(1);   // 0 = first
         return new Retrieval(rank.lt(1).castTo(DataType.DOUBLE).sumNumber().doubleValue() / n,
                 rank.lt(10).castTo(DataType.DOUBLE).sumNumber().doubleValue() / n,
                 Transforms.pow(rank.add(1), -1).meanNumber().doubleValue());

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -31,11 +32,12 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
 
 /**
  * The SimCLR encoder and projection head, defined once and built for either front. Encoder: two blocks of a 3×3
- * convolution ({@code filters}, then {@code 2·filters} channels), batch normalisation, ReLU and 2×2 max pooling, then a
- * dense layer of {@code featureDim} units with batch normalisation and ReLU, whose output is the representation
- * {@code h}. Max pooling and a dense layer over the flattened maps keep the spatial layout that tells digits and
- * clothes apart (global average pooling discards it). Projection head: a ReLU dense layer and a linear layer giving
- * {@code z}, on which the contrastive loss acts.
+ * convolution ({@code filters}, then {@code 2·filters} channels), batch normalisation, ReLU and 2×2 max pooling; the
+ * flattened maps ({@code 2·filters · H/4 · W/4} values) are the representation {@code h}. Max pooling and a
+ * flattened output keep the spatial layout that tells digits and clothes apart (global average pooling discards it),
+ * and a linear probe reads more from the wide maps than from a narrow dense layer (README, ablation). Projection head:
+ * a dense layer of {@code headDim} units with batch normalisation and ReLU, a ReLU dense layer of {@code headDim} and
+ * a linear layer giving {@code z}, on which the contrastive loss acts.
  *
  * <p>The DL4J and SameDiff versions hold the same parameters under the same names ({@code "<layer>_W"},
  * {@code "<layer>_b"}, {@code "<layer>_gamma"}, {@code "<layer>_beta"}, {@code "<layer>_mean"}, {@code "<layer>_var"}),
@@ -43,10 +45,10 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * averages ({@code r ← 0.9 r + 0.1 batch}, biased variance, as DL4J's layer) at inference; on the SameDiff front the
  * averages are graph constants updated by {@link BatchNormStatistics}.
  */
-public record Encoder(int channels, int height, int width, int filters, int featureDim, int projectionHidden, int projectionDim) {
+public record Encoder(int channels, int height, int width, int filters, int headDim, int projectionDim) {
 
     /** Layers of the DL4J network that make up the encoder (the rest is the projection head). */
-    public static final int ENCODER_LAYERS = 11;
+    public static final int ENCODER_LAYERS = 9;
     public static final String INPUT = "images";
     public static final String FEATURES = "features";
     public static final String PROJECTION = "projection";
@@ -54,9 +56,9 @@ public record Encoder(int channels, int height, int width, int filters, int feat
     static final double BN_DECAY = 0.9;
     /** Layer index of each block's convolution; its batch norm, ReLU and pooling follow it. */
     private static final int[] CONV_LAYERS = {0, 4};
-    private static final int FEATURE_LAYER = 8;
-    private static final int HIDDEN_LAYER = 11;
-    private static final int OUTPUT_LAYER = 12;
+    private static final int HEAD_LAYER = 9;
+    private static final int HIDDEN_LAYER = 12;
+    private static final int OUTPUT_LAYER = 13;
     private static final java.util.regex.Pattern PARAMETER_NAME = java.util.regex.Pattern.compile("\\d+_(W|b|gamma|beta|mean|var)");
 
     public Encoder {
@@ -70,7 +72,8 @@ public record Encoder(int channels, int height, int width, int filters, int feat
         return filters << block;
     }
 
-    private long flattened() {
+    /** Size of the representation h: the flattened maps of the second block. */
+    public long featureDim() {
         return (long) convChannels(1) * (height / 4) * (width / 4);
     }
 
@@ -98,11 +101,14 @@ public record Encoder(int channels, int height, int width, int filters, int feat
                     .layer(new ActivationLayer(Activation.RELU))
                     .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
         }
-        list.layer(new DenseLayer.Builder().nOut(featureDim).activation(Activation.IDENTITY).build())
-                .layer(batchNorm())
-                .layer(new ActivationLayer(Activation.RELU));
+        // flattens the maps, so the encoder alone outputs h as [n, featureDim] rows
+        list.layer(new ActivationLayer(Activation.IDENTITY))
+                .inputPreProcessor(ENCODER_LAYERS - 1, new CnnToFeedForwardPreProcessor(height / 4, width / 4, convChannels(1)));
         if (loss != null) {
-            list.layer(new DenseLayer.Builder().nOut(projectionHidden).activation(Activation.RELU).build())
+            list.layer(new DenseLayer.Builder().nOut(headDim).activation(Activation.IDENTITY).build())
+                    .layer(batchNorm())
+                    .layer(new ActivationLayer(Activation.RELU))
+                    .layer(new DenseLayer.Builder().nOut(headDim).activation(Activation.RELU).build())
                     .layer(new OutputLayer.Builder(loss).nOut(projectionDim).activation(Activation.IDENTITY).build());
         }
         list.setInputType(InputType.convolutional(height, width, channels));
@@ -139,14 +145,14 @@ public record Encoder(int channels, int height, int width, int filters, int feat
             x = sd.cnn.maxPooling2d(x, pool);
             in = out;
         }
-        SDVariable flat = sd.reshape(x, -1, flattened());
-        SDVariable dense = dense(sd, flat, FEATURE_LAYER, flattened(), featureDim, type);
-        SDVariable features = sd.nn.relu(FEATURES, batchNorm(sd, dense, FEATURE_LAYER + 1, featureDim, false, training, type), 0);
+        SDVariable features = sd.reshape(FEATURES, x, -1, featureDim());
         if (!withHead) {
             return features;
         }
-        SDVariable hidden = sd.nn.relu(dense(sd, features, HIDDEN_LAYER, featureDim, projectionHidden, type), 0);
-        return sd.identity(PROJECTION, dense(sd, hidden, OUTPUT_LAYER, projectionHidden, projectionDim, type));
+        SDVariable head = dense(sd, features, HEAD_LAYER, featureDim(), headDim, type);
+        SDVariable normalised = sd.nn.relu(batchNorm(sd, head, HEAD_LAYER + 1, headDim, false, training, type), 0);
+        SDVariable hidden = sd.nn.relu(dense(sd, normalised, HIDDEN_LAYER, headDim, headDim, type), 0);
+        return sd.identity(PROJECTION, dense(sd, hidden, OUTPUT_LAYER, headDim, projectionDim, type));
     }
 
     /**

@@ -84,8 +84,8 @@ public final class SimClrImageCommand implements Callable<Integer> {
     @Option(names = "--filters", paramLabel = "N", defaultValue = "32", description = "Filters of the first conv block, 2x in the second (default: ${DEFAULT-VALUE}).")
     int filters;
 
-    @Option(names = "--feature-dim", paramLabel = "N", defaultValue = "256", description = "Size of the representation h and of the head's hidden layer (default: ${DEFAULT-VALUE}).")
-    int featureDim;
+    @Option(names = "--head-dim", paramLabel = "N", defaultValue = "256", description = "Width of the projection head's hidden layers (default: ${DEFAULT-VALUE}).")
+    int headDim;
 
     @Option(names = "--projection-dim", paramLabel = "N", defaultValue = "64", description = "Output size of the projection head (default: ${DEFAULT-VALUE}).")
     int projectionDim;
@@ -160,7 +160,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         if (batch > train.size()) {
             throw new IllegalArgumentException("--batch " + batch + " is larger than the " + train.size() + " training images");
         }
-        Encoder encoder = new Encoder(train.channels(), train.height(), train.width(), filters, featureDim, featureDim, projectionDim);
+        Encoder encoder = new Encoder(train.channels(), train.height(), train.width(), filters, headDim, projectionDim);
         SimClrAugmentation augmentation = SimClrAugmentation.forImages(train, flips(train));
         int stepsPerEpoch = AugmentedPairs.stepsPerEpoch(train.size(), batch);
         long totalSteps = stepsOption != null ? stepsOption
@@ -173,7 +173,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         String settings = String.join(" ", data.source(), "train=" + train.size(), "size=" + train.channels() + "x" + train.height() + "x" + train.width(),
                 "front=" + (sameDiff ? "samediff" : "dl4j"), "loss=" + lossChoice, "steps=" + totalSteps, "batch=" + batch, "tau=" + tau,
                 "hard=" + hardNegatives, "lr=" + learningRate, "warmup=" + warmup, "wd=" + weightDecay, "filters=" + filters,
-                "features=" + featureDim, "proj=" + projectionDim, "flip=" + augmentation.flip(), "seed=" + seed);
+                "head=" + headDim, "proj=" + projectionDim, "flip=" + augmentation.flip(), "seed=" + seed);
 
         Checkpoint checkpoint = new Checkpoint(out.resolve("checkpoint"), sameDiff);
         TrainingFront trainer;
@@ -263,7 +263,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         require(problems, warmupStepsOption == null || warmupStepsOption >= 0, "--warmup-steps must be >= 0, got " + warmupStepsOption);
         require(problems, weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
         require(problems, filters >= 1, "--filters must be >= 1, got " + filters);
-        require(problems, featureDim >= 1, "--feature-dim must be >= 1, got " + featureDim);
+        require(problems, headDim >= 1, "--head-dim must be >= 1, got " + headDim);
         require(problems, projectionDim >= 1, "--projection-dim must be >= 1, got " + projectionDim);
         require(problems, probeSize >= 10, "--probe-size must be >= 10, got " + probeSize);
         require(problems, probeEpochs >= 1, "--probe-epochs must be >= 1, got " + probeEpochs);

@@ -21,7 +21,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  */
 class OneDnnTest {
 
-    private static final Encoder ENCODER = new Encoder(1, 12, 12, 4, 16, 16, 8);
+    private static final Encoder ENCODER = new Encoder(1, 12, 12, 4, 16, 8);
 
     private static MultiLayerNetwork network(boolean helpers) {
         String before = System.getProperty(OneDnn.HELPERS_DISABLED_PROPERTY);

@@ -90,7 +90,7 @@ class SentenceEncoderCommandTest {
         assertTrue(run.out().contains("hard negatives") && run.out().contains("recall@1"), run.out());
         JsonNode metrics = TrainingState.JSON.readTree(out.resolve("metrics.json").toFile());
         assertEquals(16, metrics.get("steps").asInt(), "2 epochs of 256 / 32 steps");
-        for (String method : new String[]{"encoder", "tfidf"}) {
+        for (String method : new String[]{"encoder", "tfidf", "bm25"}) {
             double recall = metrics.get("retrieval").get(method).get("recallAt10").asDouble();
             assertTrue(recall > 0 && recall <= 1, method + " recall@10 " + recall);
             assertTrue(Double.isFinite(metrics.get("stsSpearman").get(method).asDouble()), method);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Retrieval, Spearman, TF-IDF and the vocabulary on small hand-checked cases. */
+/** Retrieval (from embeddings and from scores), Spearman, TF-IDF and the vocabulary on small hand-checked cases. */
 class SentenceMetricsTest {
 
     @TempDir
@@ -29,6 +29,20 @@ class SentenceMetricsTest {
         assertEquals(1, r.recallAt10(), 1e-12);
         assertEquals((0.5 + 0.25 + 0.5) / 3, r.mrr(), 1e-12);
         assertEquals(1.0 / 3, SentenceMetrics.retrieval(queries, candidates, null).recallAt1(), 1e-12, "only query 2 first without the distractor");
+    }
+
+    @Test
+    void retrievalFromScoresRanksEachRowsAnswerColumnWithTiesInItsFavour() {
+        // 3 queries, answers in columns 0, 1, 2, one distractor in column 3
+        INDArray scores = Nd4j.createFromArray(new double[][]{
+            {3, 5, 1, 0},   // answer 3 beaten by 5: rank 1
+            {2, 2, 1, 4},   // answer 2 ties with column 0 (in its favour), beaten by the distractor: rank 1
+            {0, 1, 7, 7},   // answer 7 ties with the distractor: rank 0
+        });
+        SentenceMetrics.Retrieval r = SentenceMetrics.retrieval(scores);
+        assertEquals(1.0 / 3, r.recallAt1(), 1e-12);
+        assertEquals(1, r.recallAt10(), 1e-12);
+        assertEquals((0.5 + 0.5 + 1) / 3, r.mrr(), 1e-12);
     }
 
     @Test

@@ -29,7 +29,7 @@ import picocli.CommandLine;
 class SimClrImageCommandTest {
 
     private static final String[] TINY = {"--image-size", "16", "--train-size", "192", "--test-size", "64", "--probe-size", "64",
-            "--probe-epochs", "2", "--filters", "4", "--feature-dim", "16", "--projection-dim", "16", "--batch", "32", "--warmup-steps", "0",
+            "--probe-epochs", "2", "--filters", "4", "--head-dim", "16", "--projection-dim", "16", "--batch", "32", "--warmup-steps", "0",
             "--lr", "1e-2"};
 
     @TempDir
@@ -99,7 +99,7 @@ class SimClrImageCommandTest {
         INDArray fromDl4j = dl4j.output(images, false);
         INDArray fromSameDiff = SameDiff.fromFlatFile(out.resolve("encoder.fb").toFile())
                 .output(Map.of(Encoder.INPUT, images), Encoder.FEATURES).get(Encoder.FEATURES);
-        assertEquals(16, fromDl4j.size(1), "--feature-dim features, no projection head");
+        assertEquals(128, fromDl4j.size(1), "the flattened maps, 2 x 4 filters x (16 / 4)^2, no projection head");
         assertTrue(fromDl4j.sub(fromSameDiff).amaxNumber().doubleValue() < 1e-5, "the two exports are the same encoder");
     }
 
