@@ -118,12 +118,13 @@ class Augmentation:
 
 
 class Encoder(nn.Module):
-    def __init__(self, channels, side, filters, features, hidden, projection):
+    def __init__(self, channels, side, filters, features, hidden, projection, pool_first):
         super().__init__()
         f = filters
-        self.body = nn.Sequential(
-            nn.Conv2d(channels, f, 3, padding=1), nn.BatchNorm2d(f), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(f, 2 * f, 3, padding=1), nn.BatchNorm2d(2 * f), nn.ReLU(), nn.MaxPool2d(2),
+        block = lambda cin, cout: ([nn.Conv2d(cin, cout, 3, padding=1), nn.MaxPool2d(2), nn.BatchNorm2d(cout), nn.ReLU()]
+                                   if pool_first else
+                                   [nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(), nn.MaxPool2d(2)])
+        self.body = nn.Sequential(*block(channels, f), *block(f, 2 * f),
             nn.Flatten(), nn.Linear(2 * f * (side // 4) ** 2, features), nn.BatchNorm1d(features), nn.ReLU())
         self.head = nn.Sequential(nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, projection))
 
@@ -192,6 +193,8 @@ def main():
     p.add_argument("--filters", type=int, default=32)
     p.add_argument("--feature-dim", type=int, default=256)
     p.add_argument("--projection-dim", type=int, default=64)
+    p.add_argument("--order", choices=["bn-pool", "pool-bn"], default="bn-pool",
+                   help="conv, batch norm, ReLU, max pool (bn-pool) or conv, max pool, batch norm, ReLU (pool-bn)")
     p.add_argument("--features", choices=["dense", "conv"], default="dense",
                    help="evaluate the dense layer's output (default) or the flattened pooled conv maps")
     p.add_argument("--min-crop", type=float, default=None, help="default 0.35 grey, 0.2 colour")
@@ -224,7 +227,7 @@ def main():
 
     augment = Augmentation(colour, a.min_crop or (0.2 if colour else 0.35), a.flip == "on",
                            0.0 if colour else a.blur, 0.0 if colour else a.noise)
-    model = Encoder(c, h, a.filters, a.feature_dim, a.feature_dim, a.projection_dim)
+    model = Encoder(c, h, a.filters, a.feature_dim, a.feature_dim, a.projection_dim, a.order == "pool-bn")
     flat = lambda x: x.reshape(len(x), -1)
     body = model.body if a.features == "dense" else model.body[:8]
     encoder_features = lambda x: torch.cat([body(x[i:i + 1000]).flatten(1) for i in range(0, len(x), 1000)])

@@ -78,10 +78,10 @@ public final class AugmentedPairs implements AutoCloseable {
                     order = shuffled((int) data.size(), seed * 1_000_003L + epoch);
                 }
                 INDArray rows = Nd4j.createFromArray(java.util.Arrays.copyOfRange(order, step * n, (step + 1) * n));
-                Nd4j.getRandom().setSeed(seed * 1_000_003L + epoch * 100_003L + step + 17);
                 INDArray images = data.imagesAt(rows);
                 INDArray classes = data.labelsAt(rows).castTo(DataType.FLOAT).reshape(n, 1);
-                queue.put(new Batch(epoch, step, globalStep, augmentation.twoViews(images), imageIds, Nd4j.concat(0, classes, classes)));
+                INDArray views = augmentation.twoViews(images, seed * 1_000_003L + epoch * 100_003L + step + 17);
+                queue.put(new Batch(epoch, step, globalStep, views, imageIds, Nd4j.concat(0, classes, classes)));
             }
             queue.put(END);
         } catch (InterruptedException e) {

@@ -36,6 +36,9 @@ public final class FashionMnistCommand implements Callable<Integer> {
     static final int SIDE = 28;
     static final int PIXELS = SIDE * SIDE;
     static final int CLASSES = 10;
+    /** Fashion-MNIST's classes in label order (Xiao et al. 2017). */
+    static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+            "Sneaker", "Bag", "Ankle boot");
 
     @Option(names = "--package", paramLabel = "DIR", required = true, description = "The unpacked npm package (holding src/clothes/0.json ... 9.json).")
     Path packageDir;
@@ -87,6 +90,7 @@ public final class FashionMnistCommand implements Callable<Integer> {
         Files.createDirectories(out);
         write(train, out.resolve("train-images-idx3-ubyte.gz"), out.resolve("train-labels-idx1-ubyte.gz"));
         write(test, out.resolve("t10k-images-idx3-ubyte.gz"), out.resolve("t10k-labels-idx1-ubyte.gz"));
+        Files.write(out.resolve(ImageFiles.CLASS_NAMES), CLASS_NAMES);
         System.out.printf("wrote %d training and %d test images to %s%n", train.size(), test.size(), out.toAbsolutePath().normalize());
         return 0;
     }

@@ -20,6 +20,8 @@ public final class ImageFiles {
             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
     private static final String[] CIFAR_CLASSES = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
             "horse", "ship", "truck"};
+    /** Optional file of class names next to IDX files. */
+    public static final String CLASS_NAMES = "classes.txt";
     private static final int CIFAR_SIDE = 32;
     private static final int CIFAR_RECORD = 1 + 3 * CIFAR_SIDE * CIFAR_SIDE;
 
@@ -41,10 +43,12 @@ public final class ImageFiles {
         for (Path candidate : candidates) {
             Path[] mnist = mnistFiles(candidate);
             if (mnist != null) {
-                String[] digits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
-                String source = "MNIST (" + candidate + ")";
-                return new TrainTestImages(new ImageSet(idxImages(mnist[0]), idxLabels(mnist[1]), digits, source, false),
-                        new ImageSet(idxImages(mnist[2]), idxLabels(mnist[3]), digits, source, false));
+                INDArray trainLabels = idxLabels(mnist[1]);
+                INDArray testLabels = idxLabels(mnist[3]);
+                String[] names = classNames(candidate, Math.max(trainLabels.maxNumber().intValue(), testLabels.maxNumber().intValue()) + 1);
+                String source = "IDX images (" + candidate + ")";
+                return new TrainTestImages(new ImageSet(idxImages(mnist[0]), trainLabels, names, source, false),
+                        new ImageSet(idxImages(mnist[2]), testLabels, names, source, false));
             }
             if (Files.isRegularFile(candidate.resolve("data_batch_1.bin")) && Files.isRegularFile(candidate.resolve("test_batch.bin"))) {
                 return cifar10(candidate);
@@ -100,6 +104,22 @@ public final class ImageFiles {
     private static byte[] bytes(INDArray values) {
         INDArray rounded = org.nd4j.linalg.ops.transforms.Transforms.round(values.castTo(DataType.FLOAT), true);
         return rounded.castTo(DataType.UBYTE).dup('c').data().asBytes();
+    }
+
+    /**
+     * The class names in {@code classes.txt} next to IDX files (one per line, in label order; the fashion-mnist command
+     * writes one), else the label numbers.
+     */
+    private static String[] classNames(Path dir, int classes) throws IOException {
+        Path file = dir.resolve(CLASS_NAMES);
+        if (!Files.isRegularFile(file)) {
+            return java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toArray(String[]::new);
+        }
+        List<String> names = Files.readAllLines(file).stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
+        if (names.size() < classes) {
+            throw new IllegalArgumentException(file + " names " + names.size() + " classes but the labels go up to " + (classes - 1));
+        }
+        return names.toArray(String[]::new);
     }
 
     private static Path[] mnistFiles(Path dir) {

@@ -16,7 +16,6 @@ import dev.dl4jlosses.examples.images.SimClrAugmentation;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The end of a {@code simclr-image} run: evaluates the trained encoder, exports it in both formats (checked against
@@ -80,8 +79,7 @@ final class Report {
     /** Positive vs negative pair similarities of the projections, on a fixed augmented sample of test images. */
     static PairSimilarities pairSimilarities(TrainingFront trainer, SimClrAugmentation augmentation, ImageSet test, long seed) {
         INDArray images = test.head(Math.min(PAIR_SAMPLE, test.size())).images();
-        Nd4j.getRandom().setSeed(seed + 7);
-        return PairSimilarities.of(trainer.projections(augmentation.twoViews(images)));
+        return PairSimilarities.of(trainer.projections(augmentation.twoViews(images, seed + 7)));
     }
 
     /**

@@ -42,8 +42,8 @@ class OneDnnTest {
         MultiLayerNetwork withHelpers = network(true);
         MultiLayerNetwork without = network(false);
         assertNotNull(withHelpers.getLayer(0).getHelper(), "conv layer helper");
-        assertNotNull(withHelpers.getLayer(1).getHelper(), "batch-norm layer helper");
-        assertNotNull(withHelpers.getLayer(3).getHelper(), "max-pooling layer helper");
+        assertNotNull(withHelpers.getLayer(2).getHelper(), "batch-norm layer helper");
+        assertNotNull(withHelpers.getLayer(1).getHelper(), "max-pooling layer helper");
         assertNull(without.getLayer(0).getHelper());
         without.setParams(withHelpers.params().dup());
 

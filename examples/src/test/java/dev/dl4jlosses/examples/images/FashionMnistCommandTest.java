@@ -83,6 +83,7 @@ class FashionMnistCommandTest {
 
         TrainTestImages data = ImageFiles.load(out);
         assertEquals(30, data.train().size());
+        assertEquals("Ankle boot", data.train().classNames()[9], "class names from classes.txt");
         assertEquals(20, data.test().size());
         assertEquals(Set.of(0, 1, 2), rowsSeen(data.train()));
         assertEquals(Set.of(3, 4), rowsSeen(data.test()));
