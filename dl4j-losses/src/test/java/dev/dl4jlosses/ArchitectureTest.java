@@ -154,7 +154,7 @@ class ArchitectureTest {
         Path root = Path.of(ContrastiveLossFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Class<?>> classes = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".class") && !f.endsWith("package-info.class")).sorted().toList()) {
                 String name = root.relativize(f).toString().replace('\\', '/').replace('/', '.');
                 classes.add(Class.forName(name.substring(0, name.length() - ".class".length()), false,
                         ArchitectureTest.class.getClassLoader()));

@@ -26,8 +26,13 @@ interface Contract {
      */
     Evaluation evaluate(INDArray labels, INDArray output, INDArray keep, MemoryQueue.Entries queued, boolean withGradient);
 
-    /** How the rows make the loss: {@link Reduction#MEAN_OVER_VALID_ANCHORS} or {@link Reduction#SUM}. */
-    Reduction reduction();
+    /**
+     * How the rows make the loss: {@link Reduction#MEAN_OVER_VALID_ANCHORS} (rows that are anchors' losses, the
+     * default) or {@link Reduction#SUM} (rows that are shares of a loss reduced over the whole batch).
+     */
+    default Reduction reduction() {
+        return Reduction.MEAN_OVER_VALID_ANCHORS;
+    }
 
     /** Whether this family takes extra negatives, so that a memory queue may be put in front of it. */
     default boolean takesExtraNegatives() {

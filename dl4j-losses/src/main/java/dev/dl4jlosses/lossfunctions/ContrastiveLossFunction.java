@@ -210,6 +210,9 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
         INDArray keep = exampleMask(mask, preOutput);
         Contract contract = contract();
         CrossBatchMemory memory = memory();
+        if (memory != null && !contract.takesExtraNegatives()) {
+            throw new IllegalStateException(name() + " has a memory queue, but its evaluation takes no extra negatives");
+        }
         Contract.Evaluation e = memory == null ? contract.evaluate(labels, output, keep, null, withGradient)
                 : memory.evaluate(contract, name(), labels, output, keep, withGradient);
         if (e.valid().rows() > 0 && !warnedNoValidAnchor && e.valid().maxNumber().doubleValue() == 0) {

@@ -2,7 +2,6 @@ package dev.dl4jlosses.lossfunctions;
 
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.eager.NceEvaluator;
-import dev.dl4jlosses.core.math.Reduction;
 import dev.dl4jlosses.options.MemoryQueue;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -42,11 +41,6 @@ record NoiseContract(NceEvaluator evaluator) implements Contract {
             columns(gradient, 2 * d, width).assign(r.gradNoise().reshape(n, k * d));
         }
         return new Evaluation(r.rowLoss(), r.valid(), gradient);
-    }
-
-    @Override
-    public Reduction reduction() {
-        return Reduction.MEAN_OVER_VALID_ANCHORS;
     }
 
     private static INDArray columns(INDArray a, long from, long to) {

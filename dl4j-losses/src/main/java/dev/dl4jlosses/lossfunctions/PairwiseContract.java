@@ -4,7 +4,6 @@ import dev.dl4jlosses.core.eager.Blocking;
 import dev.dl4jlosses.core.eager.PairwiseEvaluator;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
 import dev.dl4jlosses.core.math.NegativeSelection;
-import dev.dl4jlosses.core.math.Reduction;
 import dev.dl4jlosses.options.MemoryQueue;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -24,11 +23,6 @@ record PairwiseContract(PairwiseEvaluator evaluator) implements Contract {
         PairwiseEvaluator.Result r = evaluator.evaluate(output, labels, keep, queued == null ? null : queued.keys(),
                 queued == null ? null : queued.ids(), withGradient);
         return new Evaluation(r.rowLoss(), r.valid(), r.gradient());
-    }
-
-    @Override
-    public Reduction reduction() {
-        return Reduction.MEAN_OVER_VALID_ANCHORS;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.dl4jlosses.lossfunctions;
 
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.eager.CrossEvaluator;
-import dev.dl4jlosses.core.math.Reduction;
 import dev.dl4jlosses.options.MemoryQueue;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -27,11 +26,6 @@ record TwoTowerContract(CrossEvaluator evaluator, String loss, String layout) im
                 labels == null || labels.isEmpty() ? null : labels, queued == null ? null : queued.ids(), keep,
                 gradientHalves[0], gradientHalves[1]);
         return new Evaluation(r.rowLoss(), r.valid(), gradient);
-    }
-
-    @Override
-    public Reduction reduction() {
-        return Reduction.MEAN_OVER_VALID_ANCHORS;
     }
 
     @Override

@@ -4,11 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.engine.CrossEngine;
-import dev.dl4jlosses.core.engine.DistanceEngine;
-import dev.dl4jlosses.core.engine.ExtraNegatives;
 import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
-import dev.dl4jlosses.core.engine.PairwiseEngine;
 import dev.dl4jlosses.core.math.BatchHardTripletKernel;
 import dev.dl4jlosses.core.math.CircleKernel;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
@@ -307,14 +303,8 @@ public final class SDContrastive {
                     + noisePerAnchor + ", anchors " + Arrays.toString(anchorShape) + ", noise " + Arrays.toString(noiseShape));
         }
         return runner.run(name, "nce", Reduction.MEAN_OVER_VALID_ANCHORS, Arrays.asList(anchors, positives, noise),
-                LogitScale.fixed(1.0), null, c -> {
-                    NoiseContrastiveEstimation.Output<SDVariable> out = NoiseContrastiveEstimation.evaluate(ops, c.input(0),
-                            c.input(1), c.input(2), c.column(logNoisePositives), sd.reshape(logNoise.castTo(c.type()), 1, -1),
-                            noisePerAnchor, null, 1 / temperature, normalize, true);
-                    return new GraphRunner.Terms(List.of(new GraphRunner.Part(out.rowLoss(), out.valid(), 1)),
-                            w -> new GraphRunner.Gradients(List.of(w.get(0).apply(out.gradAnchors()),
-                                    w.get(0).apply(out.gradPositives()), w.get(0).apply(out.gradNoise())), null));
-                });
+                LogitScale.fixed(1.0), null, GraphBodies.nce(ops, logNoisePositives, logNoise, noisePerAnchor, 1 / temperature,
+                        normalize));
     }
 
     /** A pairwise loss over two views {@code [N, d]} each ({@link TwoViews}): one positive per anchor, known to the kernel. */
@@ -342,16 +332,8 @@ public final class SDContrastive {
         GraphChecks.matrix("embeddings", embeddings);
         GraphChecks.idsPerRow(labels, embeddings);
         GraphChecks.queueFits(queue, embeddings);
-        return runner.run(name, defaultName, Reduction.MEAN_OVER_VALID_ANCHORS, List.of(embeddings), scale, queue, c -> {
-            SDVariable ids = c.column(labels);
-            PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, c.input(0), ids, null, c.scale().value(),
-                    normalize, c.queued());
-            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, selection, p, 0, PairwiseEngine.ALL_ROWS,
-                    true, c.scale().isLearnable());
-            return new GraphRunner.Terms(List.of(new GraphRunner.Part(b.rowLoss(), b.valid(), 1)), w -> new GraphRunner.Gradients(
-                    List.of(w.get(0).apply(PairwiseEngine.embeddingGradient(ops, p, b.gradRows().add(b.gradAll())))),
-                    b.gradScale() == null ? null : w.get(0).apply(b.gradScale())), c.input(0), ids);
-        });
+        return runner.run(name, defaultName, Reduction.MEAN_OVER_VALID_ANCHORS, List.of(embeddings), scale, queue,
+                GraphBodies.pairwise(ops, kernel, selection, labels, normalize));
     }
 
     private SDVariable crossEntropy(String name, String defaultName, SDVariable queries, SDVariable keys, SDVariable negatives,
@@ -362,40 +344,8 @@ public final class SDContrastive {
         GraphChecks.sameStaticShape("queries", queries, "keys", keys);
         GraphChecks.idsPerRow(labels, queries);
         GraphChecks.queueFits(queue, keys);
-        ContrastiveKernel kernel = SoftmaxCrossEntropyKernel.INSTANCE;
         return runner.run(name, defaultName, Reduction.MEAN_OVER_VALID_ANCHORS, Arrays.asList(queries, keys, negatives), scale,
-                queue, c -> {
-                    SDVariable ids = c.column(labels);
-                    CrossEngine.Prepared<SDVariable> p = CrossEngine.prepare(ops, c.input(0), c.input(1), c.queued() != null
-                            ? c.queued() : negatives == null ? null : new ExtraNegatives<>(c.input(2), null, null), ids, null,
-                            c.scale().value(), normalize);
-                    boolean learnable = c.scale().isLearnable();
-                    CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, kernel, hardNegatives, p, 0,
-                            PairwiseEngine.ALL_ROWS, true, learnable);
-                    CrossEngine.Block<SDVariable> backward = !symmetric ? null : CrossEngine.keyBlock(ops, kernel, hardNegatives,
-                            p, 0, PairwiseEngine.ALL_ROWS, true, learnable);
-                    double share = symmetric ? 0.5 : 1;
-                    List<GraphRunner.Part> parts = backward == null ? List.of(new GraphRunner.Part(forward.rowLoss(), forward.valid(), 1))
-                            : List.of(new GraphRunner.Part(forward.rowLoss(), forward.valid(), share),
-                                    new GraphRunner.Part(backward.rowLoss(), backward.valid(), share));
-                    return new GraphRunner.Terms(parts, w -> crossGradients(p, forward, backward, w, learnable), c.input(1), ids);
-                });
-    }
-
-    /** The queries', keys' and explicit negatives' gradients from both directions, each weighted by its reduction. */
-    private GraphRunner.Gradients crossGradients(CrossEngine.Prepared<SDVariable> p, CrossEngine.Block<SDVariable> forward,
-                                                 CrossEngine.Block<SDVariable> backward, List<GraphRunner.Weight> w,
-                                                 boolean learnable) {
-        SDVariable gradQueries = w.get(0).apply(forward.gradRows());
-        SDVariable gradCandidates = w.get(0).apply(forward.gradOther());
-        SDVariable gradScale = learnable ? w.get(0).apply(forward.gradScale()) : null;
-        SDVariable gradKeys = null;
-        if (backward != null) {
-            gradQueries = gradQueries.add(w.get(1).apply(backward.gradOther()));
-            gradKeys = w.get(1).apply(backward.gradRows());
-            gradScale = learnable ? gradScale.add(w.get(1).apply(backward.gradScale())) : null;
-        }
-        return new GraphRunner.Gradients(CrossEngine.inputGradients(ops, p, gradQueries, gradCandidates, gradKeys), gradScale);
+                queue, GraphBodies.cross(ops, SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, labels, symmetric, normalize));
     }
 
     private SDVariable distanceLoss(String name, String defaultName, DistanceKernel kernel, SDVariable embeddings,
@@ -405,11 +355,7 @@ public final class SDContrastive {
             throw new IllegalArgumentException(defaultName + " needs labels: one class id per row of the embeddings");
         }
         GraphChecks.idsPerRow(labels, embeddings);
-        return runner.run(name, defaultName, Reduction.SUM, List.of(embeddings), LogitScale.fixed(1.0), null, c -> {
-            DistanceEngine.Output<SDVariable> out = DistanceEngine.evaluate(ops, kernel, c.input(0), c.column(labels), null,
-                    normalize, true);
-            return new GraphRunner.Terms(List.of(new GraphRunner.Part(out.rowLoss(), out.valid(), 1)),
-                    w -> new GraphRunner.Gradients(List.of(w.get(0).apply(out.gradient())), null));
-        });
+        return runner.run(name, defaultName, Reduction.SUM, List.of(embeddings), LogitScale.fixed(1.0), null,
+                GraphBodies.distance(ops, kernel, labels, normalize));
     }
 }

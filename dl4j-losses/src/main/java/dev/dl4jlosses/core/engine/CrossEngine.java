@@ -123,17 +123,14 @@ public final class CrossEngine {
                                          boolean withScaleGradient) {
         PairMasks<T> masks = PairMasks.ownKeyAsPositive(o, o.diagonalMask(logits, from), same)
                 .keepOnly(o, p.keep() == null ? null : o.rows(p.keep(), from, to), columnKeep);
-        if (selection != null) {
-            masks = masks.withNegatives(selection.select(o, o.div(logits, p.scale()), masks.negatives()));
-        }
-        BlockTerms<T> terms = kernel.terms(o, logits, masks.positives(), masks.negatives(), withGradient);
+        KernelTerms<T> k = KernelTerms.of(o, kernel, selection, logits, masks, p.scale(), withGradient, withScaleGradient);
+        BlockTerms<T> terms = k.terms();
         if (!withGradient) {
             return new Block<>(terms.rowLoss(), terms.valid(), null, null, null);
         }
         T grad = terms.gradLogits();
-        T gradScale = withScaleGradient ? o.div(o.sum(o.mul(grad, logits)), p.scale()) : null;
         return new Block<>(terms.rowLoss(), terms.valid(), o.mmul(grad, scaledColumns, false, false),
-                o.mmul(grad, scaledRows, true, false), gradScale);
+                o.mmul(grad, scaledRows, true, false), k.gradScale());
     }
 
     /**

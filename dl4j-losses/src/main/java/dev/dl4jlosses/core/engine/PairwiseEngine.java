@@ -86,18 +86,15 @@ public final class PairwiseEngine {
         if (p.candidateInBatch() != null) {
             masks = new PairMasks<>(o.mul(masks.positives(), p.candidateInBatch()), masks.negatives());
         }
-        if (selection != null) {
-            masks = masks.withNegatives(selection.select(o, o.div(logits, p.scale()), masks.negatives()));
-        }
-        BlockTerms<T> terms = kernel.terms(o, logits, masks.positives(), masks.negatives(), withGradient);
+        KernelTerms<T> k = KernelTerms.of(o, kernel, selection, logits, masks, p.scale(), withGradient, withScaleGradient);
+        BlockTerms<T> terms = k.terms();
         if (!withGradient) {
             return new Block<>(terms.rowLoss(), terms.valid(), null, null, null);
         }
         T grad = terms.gradLogits();
-        T gradScale = withScaleGradient ? o.div(o.sum(o.mul(grad, logits)), p.scale()) : null;
         T gradCandidates = o.mmul(grad, scaledRows, true, false);
         return new Block<>(terms.rowLoss(), terms.valid(), o.mmul(grad, p.scaledCandidates(), false, false),
-                p.candidateInBatch() == null ? gradCandidates : o.splitRows(gradCandidates, p.units()).get(0), gradScale);
+                p.candidateInBatch() == null ? gradCandidates : o.splitRows(gradCandidates, p.units()).get(0), k.gradScale());
     }
 
     /** From the gradient with respect to {@code units} to the gradient with respect to the embeddings. */
