@@ -1,62 +1,68 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.reflect.Field;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
 
-import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.MemoryQueue;
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.math.Reduction;
+import dev.dl4jlosses.options.MemoryQueue;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * DL4J plumbing shared by the contrastive losses: activation forward/backward, per-example masks, score reduction,
- * and the working-memory settings of the eager path.
+ * DL4J plumbing shared by the losses: activation forward/backward, per-example masks, the memory queue, the mapping of
+ * a loss's {@link Reduction} to DL4J's score convention, the working-memory settings of the eager path, and
+ * {@code equals}/{@code hashCode}/{@code toString} over the hyper-parameters (the {@code @JsonProperty} fields, which
+ * are also what the JSON configuration holds). A loss is a thin configuration class: its hyper-parameters, a builder
+ * (which is also how Jackson reads it) and the {@link Contract} it is evaluated through.
  *
  * <p>Conventions: {@code preOutput} is {@code [B, nOut]}; labels are a {@code [B, 1]} column of integer ids; a
  * per-example mask ({@code [B, 1]}) removes an example both as an anchor and as a candidate.
  * {@link #computeScoreArray} gives each row's loss (0 for an invalid anchor); {@link #computeScore} with
  * {@code average=true} divides their sum by B (DL4J's convention, equal to the mean over valid anchors when every
  * anchor is valid); {@link #computeGradient} is the gradient of the summed row losses.
+ *
+ * <p>A loss instance may be shared by networks and threads: what it keeps between calls (its evaluators, the layout
+ * of the last ids, the warning below) is its own and thread safe; its memory queue, if any, is one per training
+ * thread.
  */
 public abstract class ContrastiveLossFunction implements ILossFunction {
 
     private static final Logger LOG = LogManager.getLogger(ContrastiveLossFunction.class);
-    private static final AtomicBoolean WARNED_NO_VALID_ANCHOR = new AtomicBoolean();
 
     @JsonProperty("memoryBudgetBytes")
     protected final long memoryBudgetBytes;
     @JsonProperty("blockRows")
     protected final int blockRows;
+    /** Built from the configuration at the first call (a deserialised loss builds its own). */
+    @JsonIgnore
+    private transient volatile Contract contract;
+    @JsonIgnore
+    private transient volatile boolean warnedNoValidAnchor;
 
-    protected ContrastiveLossFunction(long memoryBudgetBytes, int blockRows) {
-        new Blocking(memoryBudgetBytes, blockRows);
-        this.memoryBudgetBytes = memoryBudgetBytes;
-        this.blockRows = blockRows;
+    protected ContrastiveLossFunction(Builder<?, ?> builder) {
+        new Blocking(builder.memoryBudgetBytes, builder.blockRows);
+        this.memoryBudgetBytes = builder.memoryBudgetBytes;
+        this.blockRows = builder.blockRows;
     }
 
-    /**
-     * @param rowLoss  {@code [B, 1]}
-     * @param valid    {@code [B, 1]} 1 for valid anchors
-     * @param gradient {@code [B, nOut]} gradient of the summed row losses with respect to the activations, or null
-     */
-    protected record Evaluation(INDArray rowLoss, INDArray valid, INDArray gradient) {
-    }
+    /** How this loss reads DL4J's arrays and evaluates them; called once per instance. */
+    abstract Contract createContract();
 
-    /**
-     * @param labels      labels as given by DL4J
-     * @param output      activations {@code [B, nOut]}
-     * @param exampleMask {@code [B, 1]} 0/1, or null
-     */
-    protected abstract Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient);
+    /** The memory queue in front of this loss's contract, or null (the losses that support one say so). */
+    CrossBatchMemory memory() {
+        return null;
+    }
 
     /**
      * The loss's memory of past keys (configured with the builder's {@code memoryQueue(size)}), or null.
@@ -79,12 +85,8 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
      */
     @JsonIgnore
     public MemoryQueue getMemoryQueue() {
-        return null;
-    }
-
-    /** The rows of the activations {@code [B, nOut]} that a memory queue keeps: all of them unless overridden. */
-    protected INDArray keysToQueue(INDArray output) {
-        return output;
+        CrossBatchMemory memory = memory();
+        return memory == null ? null : memory.queue();
     }
 
     protected Blocking blocking() {
@@ -117,7 +119,7 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
-        Evaluation e = run(labels, preOutput, activationFn, mask, true);
+        Contract.Evaluation e = run(labels, preOutput, activationFn, mask, true);
         return new Pair<>(reduce(e.rowLoss(), average), backprop(preOutput, activationFn, e.gradient()));
     }
 
@@ -128,20 +130,52 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
 
     @Override
     public boolean equals(Object o) {
-        return o != null && o.getClass() == getClass() && memoryBudgetBytes == ((ContrastiveLossFunction) o).memoryBudgetBytes
-                && blockRows == ((ContrastiveLossFunction) o).blockRows;
+        return o == this || o != null && o.getClass() == getClass()
+                && hyperParameters().equals(((ContrastiveLossFunction) o).hyperParameters());
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(memoryBudgetBytes) * 31 + blockRows;
+        return getClass().hashCode() * 31 + hyperParameters().hashCode();
     }
 
-    /** Options every contrastive loss shares: the working memory of the eager path. */
+    @Override
+    public String toString() {
+        StringJoiner s = new StringJoiner(", ", name() + "(", ")");
+        hyperParameters().forEach((name, value) -> s.add(name + "=" + value));
+        return s.toString();
+    }
+
+    /** The {@code @JsonProperty} fields by their JSON names, the loss's own first, then those of its superclasses. */
+    private Map<String, Object> hyperParameters() {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        for (Class<?> c = getClass(); c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                JsonProperty property = f.getAnnotation(JsonProperty.class);
+                if (property != null) {
+                    parameters.put(property.value(), valueOf(f));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    private Object valueOf(Field f) {
+        try {
+            f.setAccessible(true);
+            return f.get(this);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read hyper-parameter " + f.getName() + " of " + name(), e);
+        }
+    }
+
+    /** Options every loss shares: the working memory of the eager path. Jackson reads the JSON through the builders. */
     @SuppressWarnings("unchecked")
     public abstract static class Builder<L extends ContrastiveLossFunction, B extends Builder<L, B>> {
-        protected long memoryBudgetBytes = Blocking.DEFAULT_MEMORY_BUDGET;
-        protected int blockRows;
+        @JsonProperty("memoryBudgetBytes")
+        long memoryBudgetBytes = Blocking.DEFAULT_MEMORY_BUDGET;
+        @JsonProperty("blockRows")
+        int blockRows;
 
         /** Working memory for one block of anchors (default 1 GiB); larger batches are split into row blocks. */
         public B memoryBudgetBytes(long bytes) {
@@ -158,41 +192,49 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
         public abstract L build();
     }
 
-    private Evaluation run(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean withGradient) {
+    private Contract contract() {
+        Contract c = contract;
+        if (c == null) {
+            // two threads may both build one: each is complete and the losses' contracts hold no per-call state
+            c = createContract();
+            contract = c;
+        }
+        return c;
+    }
+
+    private Contract.Evaluation run(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+                                    boolean withGradient) {
         Checks.matrix("preOutput", preOutput);
         // the identity (the usual projection-head output) needs no copy: the losses never write to their input
         INDArray output = activationFn instanceof ActivationIdentity ? preOutput : activationFn.getActivation(preOutput.dup(), true);
         INDArray keep = exampleMask(mask, preOutput);
-        MemoryQueue queue = getMemoryQueue();
-        if (queue != null && withGradient) {
-            // a gradient computation is a training step: the previous step's keys join the queue now, and this
-            // step's join at the next one, so the score DL4J computes after the gradient sees the same entries
-            queue.enqueueStaged();
+        Contract contract = contract();
+        CrossBatchMemory memory = memory();
+        if (memory != null && !contract.takesExtraNegatives()) {
+            throw new IllegalStateException(name() + " has a memory queue, but its evaluation takes no extra negatives");
         }
-        Evaluation e = evaluate(labels, output, keep, withGradient);
-        if (queue != null && withGradient) {
-            stageKeptRows(queue, keysToQueue(output), labels, keep);
-        }
-        if (e.valid().rows() > 0 && e.valid().maxNumber().doubleValue() == 0 && WARNED_NO_VALID_ANCHOR.compareAndSet(false, true)) {
+        Contract.Evaluation e = memory == null ? contract.evaluate(labels, output, keep, null, withGradient)
+                : memory.evaluate(contract, name(), labels, output, keep, withGradient);
+        if (e.valid().rows() > 0 && !warnedNoValidAnchor && e.valid().maxNumber().doubleValue() == 0) {
+            warnedNoValidAnchor = true;
             LOG.warn("{}: no row of this batch of {} is a valid anchor (each needs a positive and a negative), so loss and "
-                    + "gradient are 0. Check the labels (shape {}); this is logged once.", name(), preOutput.rows(),
+                    + "gradient are 0. Check the labels (shape {}); this is logged once per loss.", name(), preOutput.rows(),
                     labels == null ? "null" : Checks.shape(labels));
         }
-        return e;
+        return inScoreConvention(e, contract.reduction(), preOutput.rows());
     }
 
-    /** Stages the detached keys of the examples the mask keeps (masked rows are padding, not negatives). */
-    private static void stageKeptRows(MemoryQueue queue, INDArray keys, INDArray labels, INDArray keep) {
-        INDArray ids = Checks.perRowColumn("labels", labels, "keys", keys);
-        if (keep == null || keep.minNumber().doubleValue() > 0) {
-            queue.stage(keys, ids);
-            return;
-        }
-        INDArray keptRows = Nd4j.where(keep.reshape(keep.length()).gt(0), null, null)[0];
-        if (keptRows.length() > 0) {
-            queue.stage(keys.get(NDArrayIndex.indices(keptRows.toLongVector()), NDArrayIndex.all()),
-                    ids.get(NDArrayIndex.indices(keptRows.toLongVector()), NDArrayIndex.all()));
-        }
+    /**
+     * DL4J divides the sum of the rows (and the gradient) by the minibatch size B. Rows that are anchors' losses stay as
+     * they are, so the score is their sum over B (the mean over valid anchors when every anchor is valid); rows that
+     * are shares of a loss reduced over the whole batch are multiplied by B, so the score is that loss.
+     */
+    private static Contract.Evaluation inScoreConvention(Contract.Evaluation e, Reduction reduction, long rows) {
+        return switch (reduction) {
+            case MEAN_OVER_VALID_ANCHORS -> e;
+            case SUM -> new Contract.Evaluation(e.rowLoss().muli(rows), e.valid(), e.gradient() == null ? null : e.gradient().muli(rows));
+            default -> throw new IllegalStateException("a loss's rows are reduced by MEAN_OVER_VALID_ANCHORS or SUM, not " + reduction);
+        };
     }
 
     private static INDArray backprop(INDArray preOutput, IActivation activationFn, INDArray gradient) {

@@ -1,14 +1,9 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
-import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.CircleKernel;
-import dev.dl4jlosses.core.PairwiseEvaluator;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
+import dev.dl4jlosses.core.math.CircleKernel;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Circle loss (Sun et al. 2020), pair-label form, on cosine similarities.
@@ -24,6 +19,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * net.fit(new DataSet(features, classIds));   // classIds: [B, 1]
  * }</pre>
  */
+@JsonDeserialize(builder = LossCircle.Builder.class)
 public final class LossCircle extends ContrastiveLossFunction {
 
     public static final double DEFAULT_MARGIN = 0.25;
@@ -46,17 +42,14 @@ public final class LossCircle extends ContrastiveLossFunction {
      * @param gamma  scale γ > 0
      */
     public LossCircle(double margin, double gamma) {
-        this(margin, gamma, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(builder().margin(margin).gamma(gamma));
     }
 
-    @JsonCreator
-    private LossCircle(@JsonProperty("margin") double margin, @JsonProperty("gamma") double gamma,
-                       @JsonProperty("detachWeights") Boolean detachWeights,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(memoryBudgetBytes, blockRows);
-        this.margin = Checks.inRange("margin m", margin, 0, 1);
-        this.gamma = Checks.positive("gamma", gamma);
-        this.detachWeights = detachWeights == null || detachWeights;
+    private LossCircle(Builder builder) {
+        super(builder);
+        this.margin = Checks.inRange("margin m", builder.margin, 0, 1);
+        this.gamma = Checks.positive("gamma", builder.gamma);
+        this.detachWeights = builder.detachWeights;
     }
 
     public static Builder builder() {
@@ -76,31 +69,16 @@ public final class LossCircle extends ContrastiveLossFunction {
     }
 
     @Override
-    protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        PairwiseEvaluator.Result r = new PairwiseEvaluator(new CircleKernel(margin, gamma, detachWeights), null, true, 1.0, blocking())
-                .evaluate(output, labels, exampleMask, withGradient);
-        return new Evaluation(r.rowLoss(), r.valid(), r.gradient());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && margin == ((LossCircle) o).margin && gamma == ((LossCircle) o).gamma
-                && detachWeights == ((LossCircle) o).detachWeights;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), margin, gamma, detachWeights);
-    }
-
-    @Override
-    public String toString() {
-        return "LossCircle(m=" + margin + ", gamma=" + gamma + ", detachWeights=" + detachWeights + ")";
+    Contract createContract() {
+        return new PairwiseContract(new CircleKernel(margin, gamma, detachWeights), null, true, 1.0, blocking());
     }
 
     public static final class Builder extends ContrastiveLossFunction.Builder<LossCircle, Builder> {
+        @JsonProperty("margin")
         private double margin = DEFAULT_MARGIN;
+        @JsonProperty("gamma")
         private double gamma = DEFAULT_GAMMA;
+        @JsonProperty("detachWeights")
         private boolean detachWeights = true;
 
         private Builder() {
@@ -124,7 +102,7 @@ public final class LossCircle extends ContrastiveLossFunction {
 
         @Override
         public LossCircle build() {
-            return new LossCircle(margin, gamma, detachWeights, memoryBudgetBytes, blockRows);
+            return new LossCircle(this);
         }
     }
 }

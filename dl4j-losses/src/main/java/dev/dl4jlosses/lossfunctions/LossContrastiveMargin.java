@@ -1,13 +1,10 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
-import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.DistanceKernel;
-import dev.dl4jlosses.core.MarginContrastiveKernel;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
+import dev.dl4jlosses.core.math.DistanceKernel;
+import dev.dl4jlosses.core.math.MarginContrastiveKernel;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The contrastive margin loss (Chopra, Hadsell &amp; LeCun 2005; Hadsell, Chopra &amp; LeCun 2006): positive pairs
@@ -25,6 +22,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * net.fit(new DataSet(features, classIds));   // classIds: [B, 1]
  * }</pre>
  */
+@JsonDeserialize(builder = LossContrastiveMargin.Builder.class)
 public final class LossContrastiveMargin extends DistanceLossFunction {
 
     public static final double DEFAULT_POSITIVE_MARGIN = 0;
@@ -45,19 +43,14 @@ public final class LossContrastiveMargin extends DistanceLossFunction {
      * @param negativeMargin distance {@code m_n > m_p} beyond which negative pairs cost nothing
      */
     public LossContrastiveMargin(double positiveMargin, double negativeMargin) {
-        this(positiveMargin, negativeMargin, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(builder().positiveMargin(positiveMargin).negativeMargin(negativeMargin));
     }
 
-    @JsonCreator
-    private LossContrastiveMargin(@JsonProperty("positiveMargin") double positiveMargin,
-                                  @JsonProperty("negativeMargin") double negativeMargin,
-                                  @JsonProperty("normalize") boolean normalize,
-                                  @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes,
-                                  @JsonProperty("blockRows") int blockRows) {
-        super(normalize, memoryBudgetBytes, blockRows);
-        Checks.marginPair(positiveMargin, negativeMargin);
-        this.positiveMargin = positiveMargin;
-        this.negativeMargin = negativeMargin;
+    private LossContrastiveMargin(Builder builder) {
+        super(builder);
+        Checks.marginPair(builder.positiveMargin, builder.negativeMargin);
+        this.positiveMargin = builder.positiveMargin;
+        this.negativeMargin = builder.negativeMargin;
     }
 
     public static Builder builder() {
@@ -77,26 +70,11 @@ public final class LossContrastiveMargin extends DistanceLossFunction {
         return new MarginContrastiveKernel(positiveMargin, negativeMargin);
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && positiveMargin == ((LossContrastiveMargin) o).positiveMargin
-                && negativeMargin == ((LossContrastiveMargin) o).negativeMargin;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), positiveMargin, negativeMargin);
-    }
-
-    @Override
-    public String toString() {
-        return "LossContrastiveMargin(m_p=" + positiveMargin + ", m_n=" + negativeMargin + ", normalize=" + normalize + ")";
-    }
-
-    public static final class Builder extends ContrastiveLossFunction.Builder<LossContrastiveMargin, Builder> {
+    public static final class Builder extends DistanceLossFunction.Builder<LossContrastiveMargin, Builder> {
+        @JsonProperty("positiveMargin")
         private double positiveMargin = DEFAULT_POSITIVE_MARGIN;
+        @JsonProperty("negativeMargin")
         private double negativeMargin = DEFAULT_NEGATIVE_MARGIN;
-        private boolean normalize = true;
 
         private Builder() {
         }
@@ -111,15 +89,9 @@ public final class LossContrastiveMargin extends DistanceLossFunction {
             return this;
         }
 
-        /** Distances between L2-normalised rows (true, default) or between the raw rows (false). */
-        public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
-            return this;
-        }
-
         @Override
         public LossContrastiveMargin build() {
-            return new LossContrastiveMargin(positiveMargin, negativeMargin, normalize, memoryBudgetBytes, blockRows);
+            return new LossContrastiveMargin(this);
         }
     }
 }

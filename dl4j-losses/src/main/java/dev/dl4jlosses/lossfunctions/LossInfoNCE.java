@@ -1,17 +1,12 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
-import dev.dl4jlosses.core.Blocking;
-import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.CrossEvaluator;
-import dev.dl4jlosses.core.HardNegatives;
-import dev.dl4jlosses.core.MemoryQueue;
-import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonIgnore;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.options.HardNegatives;
+import dev.dl4jlosses.options.MemoryQueue;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * InfoNCE (van den Oord et al. 2018) in its MoCo/CLIP form, with in-batch negatives.
@@ -56,22 +51,13 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *     .setOutputs("loss").build();
  * }</pre>
  */
-public final class LossInfoNCE extends ContrastiveLossFunction {
+@JsonDeserialize(builder = LossInfoNCE.Builder.class)
+public final class LossInfoNCE extends TemperatureScaledLoss {
 
     public static final double DEFAULT_TEMPERATURE = 0.07;
 
-    @JsonProperty("temperature")
-    private final double temperature;
     @JsonProperty("symmetric")
     private final boolean symmetric;
-    @JsonProperty("normalize")
-    private final boolean normalize;
-    @JsonProperty("hardNegatives")
-    private final HardNegatives hardNegatives;
-    @JsonProperty("memoryQueueSize")
-    private final int memoryQueueSize;
-    @JsonIgnore
-    private final transient MemoryQueue memoryQueue;
 
     /** τ = 0.07, cosine similarity, queries-to-keys only. */
     public LossInfoNCE() {
@@ -79,112 +65,40 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
     }
 
     public LossInfoNCE(double temperature) {
-        this(temperature, false, true, null, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
+        this(builder().temperature(temperature));
     }
 
-    @JsonCreator
-    private LossInfoNCE(@JsonProperty("temperature") double temperature, @JsonProperty("symmetric") boolean symmetric,
-                        @JsonProperty("normalize") boolean normalize,
-                        @JsonProperty("hardNegatives") HardNegatives hardNegatives,
-                        @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
-                        @JsonProperty("memoryQueueSize") int memoryQueueSize) {
-        super(memoryBudgetBytes, blockRows);
-        this.temperature = Checks.positive("temperature", temperature);
-        this.symmetric = symmetric;
-        this.normalize = normalize;
-        this.hardNegatives = hardNegatives;
-        this.memoryQueueSize = memoryQueueSize;
-        this.memoryQueue = memoryQueueSize == 0 ? null : new MemoryQueue(memoryQueueSize);
+    private LossInfoNCE(Builder builder) {
+        super(builder);
+        this.symmetric = builder.symmetric;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    public double getTemperature() {
-        return temperature;
-    }
-
     public boolean isSymmetric() {
         return symmetric;
     }
 
-    public boolean isNormalize() {
-        return normalize;
-    }
-
-    /** The negatives each anchor keeps, or null for all. */
-    public HardNegatives getHardNegatives() {
-        return hardNegatives;
-    }
-
-    public int getMemoryQueueSize() {
-        return memoryQueueSize;
-    }
-
     @Override
-    public MemoryQueue getMemoryQueue() {
-        return memoryQueue;
+    protected ContrastiveKernel kernel() {
+        return SoftmaxCrossEntropyKernel.INSTANCE;
     }
 
-    /** The key half of {@code [N, 2d]}. */
+    /** Two towers, query | key, each query's positive its own key. */
     @Override
-    protected INDArray keysToQueue(INDArray output) {
-        return PairedHalves.of(output, "LossInfoNCE", "query | key").right();
+    Contract createContract() {
+        return new TwoTowerContract(new CrossEvaluator(kernel(), hardNegatives, normalize, 1.0 / temperature, symmetric,
+                blocking()), name(), "query | key");
     }
 
-    @Override
-    protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        PairedHalves towers = PairedHalves.of(output, "LossInfoNCE", "query | key");
-        INDArray queries = towers.left();
-        INDArray keys = towers.right();
-        INDArray ids = labels == null || labels.isEmpty() ? null : labels;
-        if (memoryQueue != null && ids == null) {
-            throw new IllegalArgumentException("LossInfoNCE with a memory queue needs labels: one id per pair [N, 1] (so that "
-                    + "queued keys with a query's id are not its negatives); got none for preOutput " + Checks.shape(output));
-        }
-        MemoryQueue.Entries queued = memoryQueue == null ? null : memoryQueue.entries();
-        INDArray gradient = withGradient ? output.ulike() : null;
-        PairedHalves gradientHalves = PairedHalves.into(gradient);
-        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, normalize, 1.0 / temperature,
-                symmetric, blocking()).evaluateInto(queries, keys, queued == null ? null : queued.keys(), ids,
-                queued == null ? null : queued.ids(), exampleMask, gradientHalves.left(), gradientHalves.right());
-        return new Evaluation(r.rowLoss(), r.valid(), gradient);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && temperature == ((LossInfoNCE) o).temperature
-                && symmetric == ((LossInfoNCE) o).symmetric && normalize == ((LossInfoNCE) o).normalize
-                && Objects.equals(hardNegatives, ((LossInfoNCE) o).hardNegatives)
-                && memoryQueueSize == ((LossInfoNCE) o).memoryQueueSize;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, symmetric, normalize, hardNegatives, memoryQueueSize);
-    }
-
-    @Override
-    public String toString() {
-        return "LossInfoNCE(temperature=" + temperature + ", symmetric=" + symmetric + ", normalize=" + normalize
-                + (hardNegatives == null ? "" : ", hardNegatives=" + hardNegatives)
-                + (memoryQueueSize > 0 ? ", memoryQueueSize=" + memoryQueueSize : "") + ")";
-    }
-
-    public static final class Builder extends ContrastiveLossFunction.Builder<LossInfoNCE, Builder> {
-        private double temperature = DEFAULT_TEMPERATURE;
+    public static final class Builder extends TemperatureScaledLoss.Builder<LossInfoNCE, Builder> {
+        @JsonProperty("symmetric")
         private boolean symmetric;
-        private boolean normalize = true;
-        private HardNegatives hardNegatives;
-        private int memoryQueueSize;
 
         private Builder() {
-        }
-
-        public Builder temperature(double temperature) {
-            this.temperature = temperature;
-            return this;
+            super(DEFAULT_TEMPERATURE);
         }
 
         /** Also average in the keys-to-queries direction, as CLIP (default false). */
@@ -193,30 +107,9 @@ public final class LossInfoNCE extends ContrastiveLossFunction {
             return this;
         }
 
-        /** Cosine similarity (true, default) or raw dot product (false). */
-        public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
-            return this;
-        }
-
-        /** Keep only each anchor's hardest negatives, e.g. {@code HardNegatives.topK(64)} (default null: all). */
-        public Builder hardNegatives(HardNegatives hardNegatives) {
-            this.hardNegatives = hardNegatives;
-            return this;
-        }
-
-        /**
-         * Keep the keys and ids of the last {@code size} training pairs as extra negatives (default 0: none); labels
-         * are then required. Each training step enqueues its keys (detached) when the next step begins.
-         */
-        public Builder memoryQueue(int size) {
-            this.memoryQueueSize = size;
-            return this;
-        }
-
         @Override
         public LossInfoNCE build() {
-            return new LossInfoNCE(temperature, symmetric, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
+            return new LossInfoNCE(this);
         }
     }
 }

@@ -1,13 +1,10 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
-import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.DistanceKernel;
-import dev.dl4jlosses.core.LiftedStructureKernel;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
+import dev.dl4jlosses.core.math.DistanceKernel;
+import dev.dl4jlosses.core.math.LiftedStructureKernel;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The lifted structured loss (Song, Xiang, Jegelka &amp; Savarese 2016), smooth form: each positive pair is compared
@@ -24,6 +21,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * net.fit(new DataSet(features, classIds));   // classIds: [B, 1]
  * }</pre>
  */
+@JsonDeserialize(builder = LossLiftedStructure.Builder.class)
 public final class LossLiftedStructure extends DistanceLossFunction {
 
     public static final double DEFAULT_NEGATIVE_MARGIN = 1;
@@ -44,17 +42,13 @@ public final class LossLiftedStructure extends DistanceLossFunction {
      * @param positiveMargin {@code m_p}
      */
     public LossLiftedStructure(double negativeMargin, double positiveMargin) {
-        this(negativeMargin, positiveMargin, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(builder().negativeMargin(negativeMargin).positiveMargin(positiveMargin));
     }
 
-    @JsonCreator
-    private LossLiftedStructure(@JsonProperty("negativeMargin") double negativeMargin,
-                                @JsonProperty("positiveMargin") double positiveMargin,
-                                @JsonProperty("normalize") boolean normalize,
-                                @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(normalize, memoryBudgetBytes, blockRows);
-        this.negativeMargin = Checks.finiteNumber("negative margin m_n", negativeMargin);
-        this.positiveMargin = Checks.finiteNumber("positive margin m_p", positiveMargin);
+    private LossLiftedStructure(Builder builder) {
+        super(builder);
+        this.negativeMargin = Checks.finiteNumber("negative margin m_n", builder.negativeMargin);
+        this.positiveMargin = Checks.finiteNumber("positive margin m_p", builder.positiveMargin);
     }
 
     public static Builder builder() {
@@ -74,26 +68,11 @@ public final class LossLiftedStructure extends DistanceLossFunction {
         return new LiftedStructureKernel(positiveMargin, negativeMargin);
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && negativeMargin == ((LossLiftedStructure) o).negativeMargin
-                && positiveMargin == ((LossLiftedStructure) o).positiveMargin;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), negativeMargin, positiveMargin);
-    }
-
-    @Override
-    public String toString() {
-        return "LossLiftedStructure(m_n=" + negativeMargin + ", m_p=" + positiveMargin + ", normalize=" + normalize + ")";
-    }
-
-    public static final class Builder extends ContrastiveLossFunction.Builder<LossLiftedStructure, Builder> {
+    public static final class Builder extends DistanceLossFunction.Builder<LossLiftedStructure, Builder> {
+        @JsonProperty("negativeMargin")
         private double negativeMargin = DEFAULT_NEGATIVE_MARGIN;
+        @JsonProperty("positiveMargin")
         private double positiveMargin = DEFAULT_POSITIVE_MARGIN;
-        private boolean normalize = true;
 
         private Builder() {
         }
@@ -108,15 +87,9 @@ public final class LossLiftedStructure extends DistanceLossFunction {
             return this;
         }
 
-        /** Distances between L2-normalised rows (true, default) or between the raw rows (false). */
-        public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
-            return this;
-        }
-
         @Override
         public LossLiftedStructure build() {
-            return new LossLiftedStructure(negativeMargin, positiveMargin, normalize, memoryBudgetBytes, blockRows);
+            return new LossLiftedStructure(this);
         }
     }
 }

@@ -1,17 +1,10 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
-import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.ComputePrecision;
-import dev.dl4jlosses.core.NoiseContrastiveEstimation;
-import dev.dl4jlosses.core.NDArrayOps;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
+import dev.dl4jlosses.core.eager.NceEvaluator;
+import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Noise-contrastive estimation (Gutmann &amp; Hyvärinen 2010): a binary logistic classifier between each anchor's
@@ -31,8 +24,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * .addVertex("sample", new MergeVertex(), "anchor", "positive", "noise1", "noise2", "noise3")
  * .addLayer("loss", new LossLayer.Builder(new LossNCE()).activation(Activation.IDENTITY).build(), "sample")
  * // labels [N, 4]: log q(positive), log q(noise1), log q(noise2), log q(noise3)
+ * // or LossNCE.builder().temperature(0.1).normalize(true).build()
  * }</pre>
  */
+@JsonDeserialize(builder = LossNCE.Builder.class)
 public final class LossNCE extends ContrastiveLossFunction {
 
     public static final double DEFAULT_TEMPERATURE = 1.0;
@@ -48,15 +43,17 @@ public final class LossNCE extends ContrastiveLossFunction {
     }
 
     public LossNCE(double temperature, boolean normalize) {
-        this(temperature, normalize, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(builder().temperature(temperature).normalize(normalize));
     }
 
-    @JsonCreator
-    private LossNCE(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
-                    @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(memoryBudgetBytes, blockRows);
-        this.temperature = Checks.positive("temperature", temperature);
-        this.normalize = normalize;
+    private LossNCE(Builder builder) {
+        super(builder);
+        this.temperature = Checks.positive("temperature", builder.temperature);
+        this.normalize = builder.normalize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     public double getTemperature() {
@@ -68,52 +65,34 @@ public final class LossNCE extends ContrastiveLossFunction {
     }
 
     @Override
-    protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        if (labels == null || labels.rank() != 2 || labels.rows() != output.rows() || labels.columns() < 2) {
-            throw new IllegalArgumentException("LossNCE needs labels [N, k+1] (log q of the positive, then of each of k >= 1 "
-                    + "noise samples) for preOutput " + Checks.shape(output) + ", got " + (labels == null ? "null" : Checks.shape(labels)));
-        }
-        Checks.finite("labels (log noise probabilities)", labels);
-        int k = (int) labels.columns() - 1;
-        long width = output.columns();
-        if (width % (k + 2) != 0) {
-            throw new IllegalArgumentException("LossNCE expects preOutput [N, (k+2)·d] (anchor | positive | k noise samples) with "
-                    + "k = " + k + " from labels " + Checks.shape(labels) + ", got shape " + Checks.shape(output));
-        }
-        long n = output.rows();
-        long d = width / (k + 2);
-        DataType type = ComputePrecision.of(output.dataType());
-        INDArray in = ComputePrecision.cast(output, type);
-        INDArray logQ = ComputePrecision.cast(labels, type);
-        INDArray noise = in.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * d, width)).dup('c').reshape(n * k, d);
-        NoiseContrastiveEstimation.Output<INDArray> out = NoiseContrastiveEstimation.evaluate(NDArrayOps.INSTANCE,
-                in.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)), in.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)),
-                noise, logQ.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)),
-                logQ.get(NDArrayIndex.all(), NDArrayIndex.interval(1, k + 1)).dup('c').reshape(1, n * k), k,
-                ComputePrecision.cast(exampleMask, type), 1 / temperature, normalize, withGradient);
-        INDArray gradient = null;
-        if (withGradient) {
-            gradient = output.ulike();
-            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(out.gradAnchors());
-            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(d, 2 * d)).assign(out.gradPositives());
-            gradient.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * d, width)).assign(out.gradNoise().reshape(n, k * d));
-        }
-        DataType outType = output.dataType();
-        return new Evaluation(out.rowLoss().castTo(outType), out.valid().castTo(outType), gradient);
+    Contract createContract() {
+        return new NoiseContract(new NceEvaluator(1 / temperature, normalize));
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && temperature == ((LossNCE) o).temperature && normalize == ((LossNCE) o).normalize;
-    }
+    public static final class Builder extends ContrastiveLossFunction.Builder<LossNCE, Builder> {
+        @JsonProperty("temperature")
+        private double temperature = DEFAULT_TEMPERATURE;
+        @JsonProperty("normalize")
+        private boolean normalize;
 
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, normalize);
-    }
+        private Builder() {
+        }
 
-    @Override
-    public String toString() {
-        return "LossNCE(temperature=" + temperature + ", normalize=" + normalize + ")";
+        /** τ > 0 of the score {@code s/τ} (default 1). */
+        public Builder temperature(double temperature) {
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Cosine similarity (true) or raw dot products (false, default). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        @Override
+        public LossNCE build() {
+            return new LossNCE(this);
+        }
     }
 }

@@ -1,11 +1,9 @@
 package dev.dl4jlosses.lossfunctions;
 
-import dev.dl4jlosses.core.Blocking;
-import dev.dl4jlosses.core.CrossEvaluator;
-import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The multi-class N-pair loss (Sohn 2016): N pairs (anchor, positive) of N different classes; each anchor must pick
@@ -23,8 +21,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <pre>{@code
  * .addVertex("pair", new MergeVertex(), "anchorEmbedding", "positiveEmbedding")
  * .addLayer("loss", new LossLayer.Builder(new LossNPairs()).activation(Activation.IDENTITY).build(), "pair")
+ * // or LossNPairs.builder().normalize(false).build()
  * }</pre>
  */
+@JsonDeserialize(builder = LossNPairs.Builder.class)
 public final class LossNPairs extends ContrastiveLossFunction {
 
     @JsonProperty("normalize")
@@ -37,43 +37,45 @@ public final class LossNPairs extends ContrastiveLossFunction {
 
     /** @param normalize cosine similarity (true) or raw dot products (false) */
     public LossNPairs(boolean normalize) {
-        this(normalize, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(builder().normalize(normalize));
     }
 
-    @JsonCreator
-    private LossNPairs(@JsonProperty("normalize") boolean normalize,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(memoryBudgetBytes, blockRows);
-        this.normalize = normalize;
+    private LossNPairs(Builder builder) {
+        super(builder);
+        this.normalize = builder.normalize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     public boolean isNormalize() {
         return normalize;
     }
 
+    /** Two towers, anchor | positive: InfoNCE at temperature 1. */
     @Override
-    protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        PairedHalves pairs = PairedHalves.of(output, "LossNPairs", "anchor | positive");
-        INDArray gradient = withGradient ? output.ulike() : null;
-        PairedHalves gradientHalves = PairedHalves.into(gradient);
-        CrossEvaluator.Result r = new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0, false, blocking())
-                .evaluateInto(pairs.left(), pairs.right(), null, labels == null || labels.isEmpty() ? null : labels, null,
-                        exampleMask, gradientHalves.left(), gradientHalves.right());
-        return new Evaluation(r.rowLoss(), r.valid(), gradient);
+    Contract createContract() {
+        return new TwoTowerContract(new CrossEvaluator(SoftmaxCrossEntropyKernel.INSTANCE, normalize, 1.0, false, blocking()),
+                name(), "anchor | positive");
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && normalize == ((LossNPairs) o).normalize;
-    }
+    public static final class Builder extends ContrastiveLossFunction.Builder<LossNPairs, Builder> {
+        @JsonProperty("normalize")
+        private boolean normalize = true;
 
-    @Override
-    public int hashCode() {
-        return super.hashCode() * 31 + Boolean.hashCode(normalize);
-    }
+        private Builder() {
+        }
 
-    @Override
-    public String toString() {
-        return "LossNPairs(normalize=" + normalize + ")";
+        /** Cosine similarity (true, default) or raw dot products (false, Sohn's). */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        @Override
+        public LossNPairs build() {
+            return new LossNPairs(this);
+        }
     }
 }

@@ -1,11 +1,9 @@
 package dev.dl4jlosses.lossfunctions;
 
-import dev.dl4jlosses.core.Blocking;
-import dev.dl4jlosses.core.ContrastiveKernel;
-import dev.dl4jlosses.core.HardNegatives;
-import dev.dl4jlosses.core.NTXentKernel;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.options.HardNegatives;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR (Chen et al. 2020), generalised to label ids.
@@ -35,6 +33,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * and ids of the last 4096 training rows as extra negatives of every anchor with another id (see
  * {@link ContrastiveLossFunction#getMemoryQueue()} for when it is filled and how to save it with the model).
  */
+@JsonDeserialize(builder = LossNTXent.Builder.class)
 public final class LossNTXent extends TemperatureScaledLoss {
 
     public static final double DEFAULT_TEMPERATURE = 0.5;
@@ -45,15 +44,11 @@ public final class LossNTXent extends TemperatureScaledLoss {
     }
 
     public LossNTXent(double temperature) {
-        this(temperature, true, null, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
+        this(builder().temperature(temperature));
     }
 
-    @JsonCreator
-    private LossNTXent(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
-                       @JsonProperty("hardNegatives") HardNegatives hardNegatives,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
-                       @JsonProperty("memoryQueueSize") int memoryQueueSize) {
-        super(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
+    private LossNTXent(Builder builder) {
+        super(builder);
     }
 
     public static Builder builder() {
@@ -72,7 +67,7 @@ public final class LossNTXent extends TemperatureScaledLoss {
 
         @Override
         public LossNTXent build() {
-            return new LossNTXent(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
+            return new LossNTXent(this);
         }
     }
 }

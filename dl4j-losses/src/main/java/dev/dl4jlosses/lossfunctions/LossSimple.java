@@ -1,14 +1,9 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
-import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.PairwiseEvaluator;
-import dev.dl4jlosses.core.SimpleLossKernel;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
+import dev.dl4jlosses.core.math.SimpleLossKernel;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * {@code L_simple} (Wang &amp; Liu, CVPR 2021, "Understanding the Behaviour of Contrastive Loss"), the baseline
@@ -23,6 +18,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * net.fit(new DataSet(features, ids));   // ids: [B, 1]
  * }</pre>
  */
+@JsonDeserialize(builder = LossSimple.Builder.class)
 public final class LossSimple extends ContrastiveLossFunction {
 
     public static final double DEFAULT_LAMBDA = 1.0;
@@ -37,14 +33,12 @@ public final class LossSimple extends ContrastiveLossFunction {
 
     /** @param lambda weight λ > 0 of the negatives' mean similarity */
     public LossSimple(double lambda) {
-        this(lambda, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(builder().lambda(lambda));
     }
 
-    @JsonCreator
-    private LossSimple(@JsonProperty("lambda") double lambda,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(memoryBudgetBytes, blockRows);
-        this.lambda = Checks.positive("lambda", lambda);
+    private LossSimple(Builder builder) {
+        super(builder);
+        this.lambda = Checks.positive("lambda", builder.lambda);
     }
 
     public static Builder builder() {
@@ -56,28 +50,12 @@ public final class LossSimple extends ContrastiveLossFunction {
     }
 
     @Override
-    protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        PairwiseEvaluator.Result r = new PairwiseEvaluator(new SimpleLossKernel(lambda), null, true, 1.0, blocking())
-                .evaluate(output, labels, exampleMask, withGradient);
-        return new Evaluation(r.rowLoss(), r.valid(), r.gradient());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && lambda == ((LossSimple) o).lambda;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), lambda);
-    }
-
-    @Override
-    public String toString() {
-        return "LossSimple(lambda=" + lambda + ")";
+    Contract createContract() {
+        return new PairwiseContract(new SimpleLossKernel(lambda), null, true, 1.0, blocking());
     }
 
     public static final class Builder extends ContrastiveLossFunction.Builder<LossSimple, Builder> {
+        @JsonProperty("lambda")
         private double lambda = DEFAULT_LAMBDA;
 
         private Builder() {
@@ -90,7 +68,7 @@ public final class LossSimple extends ContrastiveLossFunction {
 
         @Override
         public LossSimple build() {
-            return new LossSimple(lambda, memoryBudgetBytes, blockRows);
+            return new LossSimple(this);
         }
     }
 }

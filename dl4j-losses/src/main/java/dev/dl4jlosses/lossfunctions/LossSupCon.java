@@ -1,11 +1,9 @@
 package dev.dl4jlosses.lossfunctions;
 
-import dev.dl4jlosses.core.Blocking;
-import dev.dl4jlosses.core.ContrastiveKernel;
-import dev.dl4jlosses.core.HardNegatives;
-import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.options.HardNegatives;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * Supervised contrastive loss, SupCon {@code L_out} (Khosla et al. 2020).
@@ -25,6 +23,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * net.fit(new DataSet(features, classIds));   // classIds: [B, 1]
  * }</pre>
  */
+@JsonDeserialize(builder = LossSupCon.Builder.class)
 public final class LossSupCon extends TemperatureScaledLoss {
 
     public static final double DEFAULT_TEMPERATURE = 0.1;
@@ -35,15 +34,11 @@ public final class LossSupCon extends TemperatureScaledLoss {
     }
 
     public LossSupCon(double temperature) {
-        this(temperature, true, null, Blocking.DEFAULT_MEMORY_BUDGET, 0, 0);
+        this(builder().temperature(temperature));
     }
 
-    @JsonCreator
-    private LossSupCon(@JsonProperty("temperature") double temperature, @JsonProperty("normalize") boolean normalize,
-                       @JsonProperty("hardNegatives") HardNegatives hardNegatives,
-                       @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows,
-                       @JsonProperty("memoryQueueSize") int memoryQueueSize) {
-        super(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
+    private LossSupCon(Builder builder) {
+        super(builder);
     }
 
     public static Builder builder() {
@@ -62,7 +57,7 @@ public final class LossSupCon extends TemperatureScaledLoss {
 
         @Override
         public LossSupCon build() {
-            return new LossSupCon(temperature, normalize, hardNegatives, memoryBudgetBytes, blockRows, memoryQueueSize);
+            return new LossSupCon(this);
         }
     }
 }

@@ -1,14 +1,11 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
-import dev.dl4jlosses.core.BatchHardTripletKernel;
-import dev.dl4jlosses.core.Blocking;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.DistanceKernel;
-import dev.dl4jlosses.core.TripletMarginKernel;
-import org.nd4j.shade.jackson.annotation.JsonCreator;
+import dev.dl4jlosses.core.math.BatchHardTripletKernel;
+import dev.dl4jlosses.core.math.DistanceKernel;
+import dev.dl4jlosses.core.math.TripletMarginKernel;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * The triplet margin loss (Schroff, Kalenichenko &amp; Philbin 2015) over all valid triplets of the batch, or its
@@ -31,6 +28,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * net.fit(new DataSet(features, classIds));   // classIds: [B, 1], e.g. P classes × K images each
  * }</pre>
  */
+@JsonDeserialize(builder = LossTripletMargin.Builder.class)
 public final class LossTripletMargin extends DistanceLossFunction {
 
     public static final double DEFAULT_MARGIN = 0.05;
@@ -47,16 +45,13 @@ public final class LossTripletMargin extends DistanceLossFunction {
 
     /** @param margin m > 0, all triplets */
     public LossTripletMargin(double margin) {
-        this(margin, false, true, Blocking.DEFAULT_MEMORY_BUDGET, 0);
+        this(builder().margin(margin));
     }
 
-    @JsonCreator
-    private LossTripletMargin(@JsonProperty("margin") double margin, @JsonProperty("batchHard") boolean batchHard,
-                              @JsonProperty("normalize") boolean normalize,
-                              @JsonProperty("memoryBudgetBytes") long memoryBudgetBytes, @JsonProperty("blockRows") int blockRows) {
-        super(normalize, memoryBudgetBytes, blockRows);
-        this.margin = Checks.positive("margin", margin);
-        this.batchHard = batchHard;
+    private LossTripletMargin(Builder builder) {
+        super(builder);
+        this.margin = Checks.positive("margin", builder.margin);
+        this.batchHard = builder.batchHard;
     }
 
     public static Builder builder() {
@@ -76,25 +71,11 @@ public final class LossTripletMargin extends DistanceLossFunction {
         return batchHard ? new BatchHardTripletKernel(margin) : new TripletMarginKernel(margin);
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && margin == ((LossTripletMargin) o).margin && batchHard == ((LossTripletMargin) o).batchHard;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), margin, batchHard);
-    }
-
-    @Override
-    public String toString() {
-        return "LossTripletMargin(m=" + margin + ", batchHard=" + batchHard + ", normalize=" + normalize + ")";
-    }
-
-    public static final class Builder extends ContrastiveLossFunction.Builder<LossTripletMargin, Builder> {
+    public static final class Builder extends DistanceLossFunction.Builder<LossTripletMargin, Builder> {
+        @JsonProperty("margin")
         private double margin = DEFAULT_MARGIN;
+        @JsonProperty("batchHard")
         private boolean batchHard;
-        private boolean normalize = true;
 
         private Builder() {
         }
@@ -110,15 +91,9 @@ public final class LossTripletMargin extends DistanceLossFunction {
             return this;
         }
 
-        /** Distances between L2-normalised rows (true, default) or between the raw rows (false). */
-        public Builder normalize(boolean normalize) {
-            this.normalize = normalize;
-            return this;
-        }
-
         @Override
         public LossTripletMargin build() {
-            return new LossTripletMargin(margin, batchHard, normalize, memoryBudgetBytes, blockRows);
+            return new LossTripletMargin(this);
         }
     }
 }

@@ -1,20 +1,17 @@
 package dev.dl4jlosses.lossfunctions;
 
-import java.util.Objects;
-
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.ContrastiveKernel;
-import dev.dl4jlosses.core.HardNegatives;
-import dev.dl4jlosses.core.MemoryQueue;
-import dev.dl4jlosses.core.PairwiseEvaluator;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.options.HardNegatives;
+import dev.dl4jlosses.options.MemoryQueue;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * A softmax-based loss over one batch of embeddings whose rows are each other's candidates, with logits
- * {@code s_ij / τ} ({@code s} cosine similarity, or dot product with {@code normalize=false}), optionally restricted
- * to each anchor's hardest negatives ({@link HardNegatives}; default: all negatives).
+ * A softmax-based loss with logits {@code s_ij / τ} ({@code s} cosine similarity, or dot product with
+ * {@code normalize=false}), optionally restricted to each anchor's hardest negatives ({@link HardNegatives}; default:
+ * all negatives), over one batch of embeddings whose rows are each other's candidates (unless the loss says
+ * otherwise, as InfoNCE's two towers do).
  *
  * <p>With {@code memoryQueue(size)}, the loss keeps a {@link MemoryQueue} of the embeddings (and ids) of the last
  * {@code size} training examples, which join every anchor's negatives (those with the anchor's id excepted); see
@@ -31,18 +28,18 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     @JsonProperty("memoryQueueSize")
     protected final int memoryQueueSize;
     @JsonIgnore
-    private final transient MemoryQueue memoryQueue;
+    private final transient CrossBatchMemory memory;
 
-    protected TemperatureScaledLoss(double temperature, boolean normalize, HardNegatives hardNegatives,
-                                    long memoryBudgetBytes, int blockRows, int memoryQueueSize) {
-        super(memoryBudgetBytes, blockRows);
-        this.temperature = Checks.positive("temperature", temperature);
-        this.normalize = normalize;
-        this.hardNegatives = hardNegatives;
-        this.memoryQueueSize = memoryQueueSize;
-        this.memoryQueue = memoryQueueSize == 0 ? null : new MemoryQueue(memoryQueueSize);
+    protected TemperatureScaledLoss(Builder<?, ?> builder) {
+        super(builder);
+        this.temperature = Checks.positive("temperature", builder.temperature);
+        this.normalize = builder.normalize;
+        this.hardNegatives = builder.hardNegatives;
+        this.memoryQueueSize = builder.memoryQueueSize;
+        this.memory = memoryQueueSize == 0 ? null : new CrossBatchMemory(memoryQueueSize);
     }
 
+    /** The per-anchor formula, evaluated over the batch's rows (see {@link #createContract}). */
     protected abstract ContrastiveKernel kernel();
 
     public double getTemperature() {
@@ -63,46 +60,26 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
     }
 
     @Override
-    public MemoryQueue getMemoryQueue() {
-        return memoryQueue;
+    Contract createContract() {
+        return new PairwiseContract(kernel(), hardNegatives, normalize, 1.0 / temperature, blocking());
     }
 
     @Override
-    protected Evaluation evaluate(INDArray labels, INDArray output, INDArray exampleMask, boolean withGradient) {
-        MemoryQueue.Entries queued = memoryQueue == null ? null : memoryQueue.entries();
-        PairwiseEvaluator.Result r = new PairwiseEvaluator(kernel(), hardNegatives, normalize, 1.0 / temperature, blocking())
-                .evaluate(output, labels, exampleMask, queued == null ? null : queued.keys(),
-                        queued == null ? null : queued.ids(), withGradient);
-        return new Evaluation(r.rowLoss(), r.valid(), r.gradient());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o) && temperature == ((TemperatureScaledLoss) o).temperature
-                && normalize == ((TemperatureScaledLoss) o).normalize
-                && Objects.equals(hardNegatives, ((TemperatureScaledLoss) o).hardNegatives)
-                && memoryQueueSize == ((TemperatureScaledLoss) o).memoryQueueSize;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(super.hashCode(), temperature, normalize, hardNegatives, memoryQueueSize);
-    }
-
-    @Override
-    public String toString() {
-        return name() + "(temperature=" + temperature + ", normalize=" + normalize
-                + (hardNegatives == null ? "" : ", hardNegatives=" + hardNegatives)
-                + (memoryQueueSize > 0 ? ", memoryQueueSize=" + memoryQueueSize : "") + ")";
+    CrossBatchMemory memory() {
+        return memory;
     }
 
     @SuppressWarnings("unchecked")
     public abstract static class Builder<L extends TemperatureScaledLoss, B extends Builder<L, B>>
             extends ContrastiveLossFunction.Builder<L, B> {
-        protected double temperature;
-        protected boolean normalize = true;
-        protected HardNegatives hardNegatives;
-        protected int memoryQueueSize;
+        @JsonProperty("temperature")
+        double temperature;
+        @JsonProperty("normalize")
+        boolean normalize = true;
+        @JsonProperty("hardNegatives")
+        HardNegatives hardNegatives;
+        @JsonProperty("memoryQueueSize")
+        int memoryQueueSize;
 
         protected Builder(double defaultTemperature) {
             this.temperature = defaultTemperature;
@@ -127,8 +104,9 @@ public abstract class TemperatureScaledLoss extends ContrastiveLossFunction {
         }
 
         /**
-         * Keep the embeddings and ids of the last {@code size} training examples as extra negatives (default 0: none).
-         * Each training step enqueues its batch (detached) when the next step begins.
+         * Keep the embeddings (InfoNCE: the keys) and ids of the last {@code size} training examples as extra
+         * negatives (default 0: none); labels are then required. Each training step enqueues its batch (detached)
+         * when the next step begins.
          */
         public B memoryQueue(int size) {
             this.memoryQueueSize = size;

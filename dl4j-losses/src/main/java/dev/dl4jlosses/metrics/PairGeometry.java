@@ -1,9 +1,9 @@
 package dev.dl4jlosses.metrics;
 
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.NDArrayOps;
-import dev.dl4jlosses.core.PairMasks;
-import dev.dl4jlosses.core.RowNormalization;
+import dev.dl4jlosses.core.eager.NDArrayOps;
+import dev.dl4jlosses.core.math.PairMasks;
+import dev.dl4jlosses.core.math.RowNormalization;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -1,8 +1,8 @@
 package dev.dl4jlosses.metrics;
 
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.HardNegatives;
-import dev.dl4jlosses.core.NDArrayOps;
+import dev.dl4jlosses.core.eager.NDArrayOps;
+import dev.dl4jlosses.options.HardNegatives;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 

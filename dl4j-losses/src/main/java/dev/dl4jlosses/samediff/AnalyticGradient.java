@@ -1,5 +1,7 @@
 package dev.dl4jlosses.samediff;
 
+import java.util.List;
+
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,11 +41,11 @@ final class AnalyticGradient {
     }
 
     /** {@code value + Σ_i sum(gradients[i] ⊙ (inputs[i] - detached[i]))}; null inputs are skipped. */
-    static SDVariable attach(SDVariable value, SDVariable[] inputs, SDVariable[] detached, SDVariable[] gradients) {
+    static SDVariable attach(SDVariable value, List<SDVariable> inputs, List<SDVariable> detached, List<SDVariable> gradients) {
         SDVariable out = value;
-        for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i] != null) {
-                out = out.add(gradients[i].mul(inputs[i].sub(detached[i])).sum());
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) != null) {
+                out = out.add(gradients.get(i).mul(inputs.get(i).sub(detached.get(i))).sum());
             }
         }
         return out;

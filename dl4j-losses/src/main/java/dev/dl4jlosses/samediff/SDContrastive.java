@@ -3,29 +3,24 @@ package dev.dl4jlosses.samediff;
 import java.util.Arrays;
 import java.util.List;
 
-import dev.dl4jlosses.core.BatchHardTripletKernel;
 import dev.dl4jlosses.core.Checks;
-import dev.dl4jlosses.core.CircleKernel;
-import dev.dl4jlosses.core.ComputePrecision;
-import dev.dl4jlosses.core.ContrastiveKernel;
-import dev.dl4jlosses.core.CrossEngine;
-import dev.dl4jlosses.core.DistanceEngine;
-import dev.dl4jlosses.core.DistanceKernel;
-import dev.dl4jlosses.core.HardNegatives;
-import dev.dl4jlosses.core.LiftedStructureKernel;
-import dev.dl4jlosses.core.MarginContrastiveKernel;
-import dev.dl4jlosses.core.NegativeSelection;
-import dev.dl4jlosses.core.NoiseContrastiveEstimation;
-import dev.dl4jlosses.core.NTXentKernel;
-import dev.dl4jlosses.core.PairwiseEngine;
-import dev.dl4jlosses.core.SimpleLossKernel;
-import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
-import dev.dl4jlosses.core.TripletMarginKernel;
-import org.nd4j.autodiff.samediff.NameScope;
+import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
+import dev.dl4jlosses.core.math.BatchHardTripletKernel;
+import dev.dl4jlosses.core.math.CircleKernel;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.DistanceKernel;
+import dev.dl4jlosses.core.math.LiftedStructureKernel;
+import dev.dl4jlosses.core.math.MarginContrastiveKernel;
+import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.NegativeSelection;
+import dev.dl4jlosses.core.math.Reduction;
+import dev.dl4jlosses.core.math.SimpleLossKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.core.math.TripletMarginKernel;
+import dev.dl4jlosses.options.HardNegatives;
+import dev.dl4jlosses.options.LogitScale;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Contrastive losses as SameDiff graph nodes, in the style of SameDiff's own {@code SDLoss}: name first, then
@@ -55,10 +50,12 @@ public final class SDContrastive {
 
     private final SameDiff sd;
     private final SameDiffOps ops;
+    private final GraphRunner runner;
 
     public SDContrastive(SameDiff sd) {
         this.sd = sd;
         this.ops = new SameDiffOps(sd);
+        this.runner = new GraphRunner(sd, ops);
     }
 
     /** NT-Xent (SimCLR) with label ids, cosine similarity. See {@code LossNTXent}. */
@@ -93,20 +90,14 @@ public final class SDContrastive {
      */
     public SDVariable ntXent(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
                              HardNegatives hardNegatives, SDMemoryQueue queue) {
-        return pairwise(ops, name, "ntXent", NTXentKernel.INSTANCE, hardNegatives, embeddings, labels, normalize, scale, queue);
+        return pairwise(name, "ntXent", NTXentKernel.INSTANCE, hardNegatives, embeddings, labels, normalize, scale, queue);
     }
 
     /**
      * SimCLR's NT-Xent over two views {@code [N, d]} each: row i of both views is image i; all 2N rows are anchors.
      */
     public SDVariable simClr(String name, SDVariable view1, SDVariable view2, double temperature) {
-        checkMatrix("view1", view1);
-        checkMatrix("view2", view2);
-        SDVariable ids = sd.range(sd.constant(0), sd.sizeAt(view1, 0).castTo(DataType.INT), sd.constant(1), DataType.INT);
-        SDVariable embeddings = sd.concat(0, view1, view2.castTo(view1.dataType()));
-        // each row's only positive is the other view of its image, so the kernel's one-positive form applies
-        return pairwise(ops.withAtMostOnePositive(), name, "simClr", NTXentKernel.INSTANCE, null, embeddings,
-                sd.concat(0, ids, ids), true, LogitScale.fixed(temperature), null);
+        return twoViews(name, "simClr", NTXentKernel.INSTANCE, view1, view2, LogitScale.fixed(temperature));
     }
 
     /** SupCon {@code L_out} (Khosla et al. 2020). See {@code LossSupCon}. */
@@ -132,7 +123,7 @@ public final class SDContrastive {
     /** SupCon, full form: constant or learnable temperature, hardest negatives only (or null for all). */
     public SDVariable supCon(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
                              HardNegatives hardNegatives) {
-        return pairwise(ops, name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, embeddings, labels, normalize,
+        return pairwise(name, "supCon", SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, embeddings, labels, normalize,
                 scale, null);
     }
 
@@ -142,7 +133,7 @@ public final class SDContrastive {
      */
     public SDVariable simple(String name, SDVariable embeddings, SDVariable labels, double lambda) {
         Checks.positive("lambda", lambda);
-        return pairwise(ops, name, "simple", new SimpleLossKernel(lambda), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
+        return pairwise(name, "simple", new SimpleLossKernel(lambda), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
     }
 
     /** Circle loss (Sun et al. 2020), m in [0, 1), γ > 0, cosine similarity, α held constant. See {@code LossCircle}. */
@@ -155,7 +146,7 @@ public final class SDContrastive {
                              boolean detachWeights) {
         Checks.inRange("margin m", margin, 0, 1);
         Checks.positive("gamma", gamma);
-        return pairwise(ops, name, "circle", new CircleKernel(margin, gamma, detachWeights), null, embeddings, labels, true,
+        return pairwise(name, "circle", new CircleKernel(margin, gamma, detachWeights), null, embeddings, labels, true,
                 LogitScale.fixed(1.0), null);
     }
 
@@ -196,7 +187,7 @@ public final class SDContrastive {
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
                               LogitScale scale, boolean symmetric, HardNegatives hardNegatives) {
         if (negatives != null) {
-            checkMatrix("negatives", negatives);
+            GraphChecks.matrix("negatives", negatives);
         }
         return crossEntropy(name, "infoNce", queries, keys, negatives, null, labels, scale, symmetric, hardNegatives, true);
     }
@@ -293,12 +284,12 @@ public final class SDContrastive {
      */
     public SDVariable nce(String name, SDVariable anchors, SDVariable positives, SDVariable noise, SDVariable logNoisePositives,
                           SDVariable logNoise, int noisePerAnchor, double temperature, boolean normalize) {
-        checkMatrix("anchors", anchors);
-        checkMatrix("positives", positives);
-        checkMatrix("noise", noise);
-        checkSameStaticShape("anchors", anchors, "positives", positives);
-        checkIds(logNoisePositives, anchors);
-        checkIds(logNoise, noise);
+        GraphChecks.matrix("anchors", anchors);
+        GraphChecks.matrix("positives", positives);
+        GraphChecks.matrix("noise", noise);
+        GraphChecks.sameStaticShape("anchors", anchors, "positives", positives);
+        GraphChecks.idsPerRow(logNoisePositives, anchors);
+        GraphChecks.idsPerRow(logNoise, noise);
         Checks.positive("temperature", temperature);
         if (logNoisePositives == null || logNoise == null) {
             throw new IllegalArgumentException("nce needs the log noise probabilities of the positives ([N]) and of the noise "
@@ -311,233 +302,60 @@ public final class SDContrastive {
             throw new IllegalArgumentException("nce: noisePerAnchor must be 0 (shared noise) or k with noise [N·k, d]; got k = "
                     + noisePerAnchor + ", anchors " + Arrays.toString(anchorShape) + ", noise " + Arrays.toString(noiseShape));
         }
-        String scope = uniqueName(name, "nce");
-        DataType outType = anchors.dataType();
-        DataType type = ComputePrecision.of(outType);
-        SDVariable loss;
-        try (NameScope ignored = sd.withNameScope(scope)) {
-            SDVariable[] inputs = {anchors.castTo(type), positives.castTo(type), noise.castTo(type)};
-            SDVariable[] detached = {AnalyticGradient.detach(sd, inputs[0]), AnalyticGradient.detach(sd, inputs[1]),
-                    AnalyticGradient.detach(sd, inputs[2])};
-            NoiseContrastiveEstimation.Output<SDVariable> out = NoiseContrastiveEstimation.evaluate(ops, detached[0], detached[1],
-                    detached[2], idColumn(logNoisePositives, type), sd.reshape(logNoise.castTo(type), 1, -1), noisePerAnchor, null,
-                    1 / temperature, normalize, true);
-            SDVariable count = validCount(out.valid());
-            loss = AnalyticGradient.attach(out.rowLoss().sum().div(count), inputs, detached, new SDVariable[] {
-                    out.gradAnchors().div(count), out.gradPositives().div(count), out.gradNoise().div(count)});
-        }
-        return finish(loss, outType, scope);
+        return runner.run(name, "nce", Reduction.MEAN_OVER_VALID_ANCHORS, Arrays.asList(anchors, positives, noise),
+                LogitScale.fixed(1.0), null, GraphBodies.nce(ops, logNoisePositives, logNoise, noisePerAnchor, 1 / temperature,
+                        normalize));
     }
 
-    private SDVariable distanceLoss(String name, String defaultName, DistanceKernel kernel, SDVariable embeddings,
-                                    SDVariable labels, boolean normalize) {
-        checkMatrix("embeddings", embeddings);
-        if (labels == null) {
-            throw new IllegalArgumentException(defaultName + " needs labels: one class id per row of the embeddings");
-        }
-        checkIds(labels, embeddings);
-        String scope = uniqueName(name, defaultName);
-        DataType outType = embeddings.dataType();
-        DataType type = ComputePrecision.of(outType);
-        SDVariable loss;
-        try (NameScope ignored = sd.withNameScope(scope)) {
-            SDVariable z = embeddings.castTo(type);
-            SDVariable zDetached = AnalyticGradient.detach(sd, z);
-            DistanceEngine.Output<SDVariable> out = DistanceEngine.evaluate(ops, kernel, zDetached, idColumn(labels, type), null,
-                    normalize, true);
-            loss = AnalyticGradient.attach(out.rowLoss().sum(), new SDVariable[] {z}, new SDVariable[] {zDetached},
-                    new SDVariable[] {out.gradient()});
-        }
-        return finish(loss, outType, scope);
+    /** A pairwise loss over two views {@code [N, d]} each ({@link TwoViews}): one positive per anchor, known to the kernel. */
+    private SDVariable twoViews(String name, String defaultName, ContrastiveKernel kernel, SDVariable view1, SDVariable view2,
+                                LogitScale scale) {
+        GraphChecks.matrix("view1", view1);
+        GraphChecks.matrix("view2", view2);
+        TwoViews views = TwoViews.of(sd, view1, view2);
+        return pairwise(ops.withAtMostOnePositive(), name, defaultName, kernel, null, views.embeddings(), views.ids(), true,
+                scale, null);
     }
 
-    private SDVariable crossEntropy(String name, String defaultName, SDVariable queries, SDVariable keys, SDVariable negatives,
-                                    SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric,
-                                    HardNegatives hardNegatives, boolean normalize) {
-        checkMatrix("queries", queries);
-        checkMatrix("keys", keys);
-        checkSameStaticShape("queries", queries, "keys", keys);
-        checkIds(labels, queries);
-        checkQueue(queue, keys);
-        String scope = uniqueName(name, defaultName);
-        DataType outType = queries.dataType();
-        DataType type = ComputePrecision.of(outType);
-        SDVariable loss;
-        try (NameScope ignored = sd.withNameScope(scope)) {
-            SDVariable[] inputs = {queries.castTo(type), keys.castTo(type), negatives == null ? null : negatives.castTo(type)};
-            SDVariable[] detached = {AnalyticGradient.detach(sd, inputs[0]), AnalyticGradient.detach(sd, inputs[1]),
-                    inputs[2] == null ? null : AnalyticGradient.detach(sd, inputs[2])};
-            SDVariable ids = idColumn(labels, type);
-            LogitScale.Node s = scale.build(sd, type);
-            CrossEngine.Prepared<SDVariable> p = queue == null
-                    ? CrossEngine.prepare(ops, detached[0], detached[1], detached[2], ids, null, null, null, s.value(), normalize)
-                    : CrossEngine.prepare(ops, detached[0], detached[1], queue.keys(), ids, queue.ids(), queue.filled(), null,
-                            s.value(), normalize);
-            boolean learnable = scale.isLearnable();
-            CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE,
-                    hardNegatives, p, 0, PairwiseEngine.ALL_ROWS, true, learnable);
-            SDVariable count = validCount(forward.valid());
-            SDVariable value = forward.rowLoss().sum().div(count);
-            SDVariable gradQueries = forward.gradRows().div(count);
-            SDVariable gradCandidates = forward.gradOther().div(count);
-            SDVariable gradScale = learnable ? forward.gradScale().div(count) : null;
-            SDVariable gradKeys = null;
-            if (symmetric) {
-                CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, SoftmaxCrossEntropyKernel.INSTANCE,
-                        hardNegatives, p, 0, PairwiseEngine.ALL_ROWS, true, learnable);
-                SDVariable backCount = validCount(backward.valid());
-                value = value.add(backward.rowLoss().sum().div(backCount)).mul(0.5);
-                gradQueries = gradQueries.add(backward.gradOther().div(backCount)).mul(0.5);
-                gradCandidates = gradCandidates.mul(0.5);
-                gradKeys = backward.gradRows().div(backCount).mul(0.5);
-                gradScale = learnable ? gradScale.add(backward.gradScale().div(backCount)).mul(0.5) : null;
-            }
-            List<SDVariable> grads = CrossEngine.inputGradients(ops, p, gradQueries, gradCandidates, gradKeys);
-            if (queue != null) {
-                queue.feedFrom(detached[1], ids);
-            }
-            // a queue is no input (inputs[2] is null), so its gradient is not attached
-            loss = AnalyticGradient.attach(value, append(inputs, s.input()), append(detached, s.detached()),
-                    append(grads.toArray(new SDVariable[0]), learnable ? s.gradient(gradScale) : null));
-        }
-        return finish(loss, outType, scope);
+    /**
+     * The pairwise node of {@code kernel} over one labelled batch: what each pairwise method above is, and all that
+     * the method of a new loss over one batch has to call.
+     */
+    SDVariable pairwise(String name, String defaultName, ContrastiveKernel kernel, NegativeSelection selection,
+                        SDVariable embeddings, SDVariable labels, boolean normalize, LogitScale scale, SDMemoryQueue queue) {
+        return pairwise(ops, name, defaultName, kernel, selection, embeddings, labels, normalize, scale, queue);
     }
 
     private SDVariable pairwise(SameDiffOps ops, String name, String defaultName, ContrastiveKernel kernel,
                                 NegativeSelection selection, SDVariable embeddings, SDVariable labels, boolean normalize,
                                 LogitScale scale, SDMemoryQueue queue) {
-        checkMatrix("embeddings", embeddings);
-        checkIds(labels, embeddings);
-        checkQueue(queue, embeddings);
-        String scope = uniqueName(name, defaultName);
-        DataType outType = embeddings.dataType();
-        DataType type = ComputePrecision.of(outType);
-        SDVariable loss;
-        try (NameScope ignored = sd.withNameScope(scope)) {
-            SDVariable z = embeddings.castTo(type);
-            SDVariable zDetached = AnalyticGradient.detach(sd, z);
-            SDVariable ids = idColumn(labels, type);
-            LogitScale.Node s = scale.build(sd, type);
-            PairwiseEngine.Prepared<SDVariable> p = PairwiseEngine.prepare(ops, zDetached, ids, null, s.value(), normalize,
-                    queue == null ? null : queue.keys(), queue == null ? null : queue.ids(), queue == null ? null : queue.filled());
-            PairwiseEngine.Block<SDVariable> b = PairwiseEngine.block(ops, kernel, selection, p, 0, PairwiseEngine.ALL_ROWS, true,
-                    scale.isLearnable());
-            SDVariable count = validCount(b.valid());
-            SDVariable value = b.rowLoss().sum().div(count);
-            SDVariable gradient = PairwiseEngine.embeddingGradient(ops, p, b.gradRows().add(b.gradAll())).div(count);
-            if (queue != null) {
-                queue.feedFrom(zDetached, ids);
-            }
-            loss = AnalyticGradient.attach(value, new SDVariable[] {z, s.input()}, new SDVariable[] {zDetached, s.detached()},
-                    new SDVariable[] {gradient, scale.isLearnable() ? s.gradient(b.gradScale().div(count)) : null});
-        }
-        return finish(loss, outType, scope);
+        GraphChecks.matrix("embeddings", embeddings);
+        GraphChecks.idsPerRow(labels, embeddings);
+        GraphChecks.queueFits(queue, embeddings);
+        return runner.run(name, defaultName, Reduction.MEAN_OVER_VALID_ANCHORS, List.of(embeddings), scale, queue,
+                GraphBodies.pairwise(ops, kernel, selection, labels, normalize));
     }
 
-    private static SDVariable[] append(SDVariable[] a, SDVariable last) {
-        SDVariable[] out = Arrays.copyOf(a, a.length + 1);
-        out[a.length] = last;
-        return out;
+    private SDVariable crossEntropy(String name, String defaultName, SDVariable queries, SDVariable keys, SDVariable negatives,
+                                    SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric,
+                                    HardNegatives hardNegatives, boolean normalize) {
+        GraphChecks.matrix("queries", queries);
+        GraphChecks.matrix("keys", keys);
+        GraphChecks.sameStaticShape("queries", queries, "keys", keys);
+        GraphChecks.idsPerRow(labels, queries);
+        GraphChecks.queueFits(queue, keys);
+        return runner.run(name, defaultName, Reduction.MEAN_OVER_VALID_ANCHORS, Arrays.asList(queries, keys, negatives), scale,
+                queue, GraphBodies.cross(ops, SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, labels, symmetric, normalize));
     }
 
-    private static void checkQueue(SDMemoryQueue queue, SDVariable rowsOf) {
-        if (queue == null) {
-            return;
-        }
-        if (queue.dataType() != ComputePrecision.of(rowsOf.dataType())) {
-            throw new IllegalArgumentException("memory queue \"" + queue.name() + "\" holds " + queue.dataType()
-                    + " but the loss computes in " + ComputePrecision.of(rowsOf.dataType()));
-        }
-        long[] shape = rowsOf.getShape();
-        if (shape != null && shape.length == 2 && shape[1] >= 0 && shape[1] != queue.width()) {
-            throw new IllegalArgumentException("memory queue \"" + queue.name() + "\" holds keys of width " + queue.width()
-                    + ", the loss's rows have shape " + Arrays.toString(shape));
-        }
-    }
-
-    private SDVariable validCount(SDVariable valid) {
-        return sd.scalarMax(valid.sum(), 1);
-    }
-
-    private SDVariable idColumn(SDVariable labels, DataType type) {
-        return labels == null ? null : sd.reshape(labels.castTo(type), -1, 1);
-    }
-
-    private SDVariable finish(SDVariable loss, DataType outType, String name) {
-        SDVariable out;
-        try (NameScope ignored = sd.withNameScope(name)) {
-            out = outType == loss.dataType() ? loss : loss.castTo(outType);
-            // M2.1's training session reports a loss (History, listeners) only when the op that outputs it runs, and with
-            // the analytic gradient no backward op needs it (it would report 0). minimum(loss, +inf) is the loss, and
-            // its backward reads its own output, so the op runs.
-            out = sd.math.min(out, sd.constant(Nd4j.scalar(outType, Double.POSITIVE_INFINITY)));
-        }
-        out = sd.updateVariableNameAndReference(out, name);
-        out.markAsLoss();
-        return out;
-    }
-
-    private String uniqueName(String name, String defaultName) {
-        String base = name == null ? defaultName : name;
-        String candidate = base;
-        for (int i = 1; isTaken(candidate); i++) {
-            if (name != null) {
-                throw new IllegalArgumentException("the graph already has a variable or name scope called \"" + name + "\"");
-            }
-            candidate = base + "_" + i;
-        }
-        return candidate;
-    }
-
-    private boolean isTaken(String name) {
-        return sd.hasVariable(name) || sd.getVariables().keySet().stream().anyMatch(v -> v.startsWith(name + "/"));
-    }
-
-    private static void checkMatrix(String what, SDVariable v) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " must not be null");
-        }
-        long[] shape = v.getShape();
-        if (shape != null && shape.length != 2) {
-            throw new IllegalArgumentException(what + " must be a 2-D matrix [rows, dim], got shape " + Arrays.toString(shape));
-        }
-        if (!v.dataType().isFPType()) {
-            throw new IllegalArgumentException(what + " must be floating point, got " + v.dataType());
-        }
-    }
-
-    private static void checkSameStaticShape(String whatA, SDVariable a, String whatB, SDVariable b) {
-        long[] sa = a.getShape();
-        long[] sb = b.getShape();
-        if (sa != null && sb != null && sa.length == sb.length) {
-            for (int i = 0; i < sa.length; i++) {
-                if (sa[i] >= 0 && sb[i] >= 0 && sa[i] != sb[i]) {
-                    throw new IllegalArgumentException(whatA + " and " + whatB + " must have the same shape, got "
-                            + Arrays.toString(sa) + " and " + Arrays.toString(sb));
-                }
-            }
-        }
-    }
-
-    private static void checkIds(SDVariable labels, SDVariable rowsOf) {
+    private SDVariable distanceLoss(String name, String defaultName, DistanceKernel kernel, SDVariable embeddings,
+                                    SDVariable labels, boolean normalize) {
+        GraphChecks.matrix("embeddings", embeddings);
         if (labels == null) {
-            return;
+            throw new IllegalArgumentException(defaultName + " needs labels: one class id per row of the embeddings");
         }
-        long[] ls = labels.getShape();
-        long[] rs = rowsOf.getShape();
-        if (ls == null || rs == null || rs.length == 0) {
-            return;
-        }
-        long count = 1;
-        for (long s : ls) {
-            if (s < 0) {
-                return;
-            }
-            count *= s;
-        }
-        if (rs[0] >= 0 && count != rs[0]) {
-            throw new IllegalArgumentException("labels must hold one id per row: expected " + rs[0] + " values, got shape "
-                    + Arrays.toString(ls));
-        }
+        GraphChecks.idsPerRow(labels, embeddings);
+        return runner.run(name, defaultName, Reduction.SUM, List.of(embeddings), LogitScale.fixed(1.0), null,
+                GraphBodies.distance(ops, kernel, labels, normalize));
     }
 }

@@ -1,8 +1,8 @@
 package dev.dl4jlosses.samediff;
 
-import java.util.Arrays;
+import java.util.List;
 
-import dev.dl4jlosses.core.MemoryQueue;
+import dev.dl4jlosses.options.MemoryQueue;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
 import org.nd4j.autodiff.listeners.Listener;
@@ -43,7 +43,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class SDMemoryQueue {
 
-    private static final String[] STATE = {"keys", "ids", "filled", "next"};
+    private static final List<String> STATE = List.of("keys", "ids", "filled", "next");
 
     private final SameDiff sd;
     private final String name;
@@ -64,11 +64,11 @@ public final class SDMemoryQueue {
                     + "types), got " + type);
         }
         INDArray[] state = MemoryQueue.emptyState(capacity, width, type);
-        for (int i = 0; i < STATE.length; i++) {
-            if (sd.hasVariable(name + "/" + STATE[i])) {
-                throw new IllegalArgumentException("the graph already has a variable called \"" + name + "/" + STATE[i] + "\"");
+        for (int i = 0; i < STATE.size(); i++) {
+            if (sd.hasVariable(name + "/" + STATE.get(i))) {
+                throw new IllegalArgumentException("the graph already has a variable called \"" + name + "/" + STATE.get(i) + "\"");
             }
-            sd.constant(name + "/" + STATE[i], state[i]);
+            sd.constant(name + "/" + STATE.get(i), state[i]);
         }
         return new SDMemoryQueue(sd, name);
     }
@@ -91,7 +91,7 @@ public final class SDMemoryQueue {
 
     /** The queue's contents, a view over the graph's constants (changes to it change the graph's state). */
     public MemoryQueue contents() {
-        INDArray[] state = Arrays.stream(STATE).map(part -> sd.getArrForVarName(name + "/" + part)).toArray(INDArray[]::new);
+        INDArray[] state = STATE.stream().map(part -> sd.getArrForVarName(name + "/" + part)).toArray(INDArray[]::new);
         return MemoryQueue.over(state[0], state[1], state[2], state[3]);
     }
 

@@ -2,8 +2,8 @@ package dev.dl4jlosses.samediff;
 
 import java.util.List;
 
-import dev.dl4jlosses.core.PairwiseEngine;
-import dev.dl4jlosses.core.TensorOps;
+import dev.dl4jlosses.core.engine.PairwiseEngine;
+import dev.dl4jlosses.core.math.TensorOps;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -84,7 +84,6 @@ final class SameDiffOps implements TensorOps<SDVariable> {
     public SDVariable log(SDVariable a) {
         return sd.math.log(a);
     }
-
 
     @Override
     public SDVariable abs(SDVariable a) {

@@ -6,6 +6,14 @@ import static dev.dl4jlosses.testing.Assertions.assertClose;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.dl4jlosses.core.eager.DistanceEvaluator;
+import dev.dl4jlosses.core.eager.NDArrayOps;
+import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
+import dev.dl4jlosses.core.math.BatchHardTripletKernel;
+import dev.dl4jlosses.core.math.DistanceKernel;
+import dev.dl4jlosses.core.math.LiftedStructureKernel;
+import dev.dl4jlosses.core.math.MarginContrastiveKernel;
+import dev.dl4jlosses.core.math.TripletMarginKernel;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -3,6 +3,17 @@ package dev.dl4jlosses.core;
 import static dev.dl4jlosses.testing.Assertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.eager.DistanceEvaluator;
+import dev.dl4jlosses.core.eager.NDArrayOps;
+import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
+import dev.dl4jlosses.core.math.BatchHardTripletKernel;
+import dev.dl4jlosses.core.math.DistanceKernel;
+import dev.dl4jlosses.core.math.LiftedStructureKernel;
+import dev.dl4jlosses.core.math.MarginContrastiveKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.core.math.TripletMarginKernel;
 import dev.dl4jlosses.testing.ReferenceCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -5,6 +5,13 @@ import static dev.dl4jlosses.testing.Assertions.assertClose;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.eager.PairwiseEvaluator;
+import dev.dl4jlosses.core.math.CircleKernel;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,6 +8,14 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.eager.NDArrayOps;
+import dev.dl4jlosses.core.eager.PairwiseEvaluator;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.options.HardNegatives;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

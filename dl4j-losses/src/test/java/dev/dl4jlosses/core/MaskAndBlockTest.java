@@ -2,6 +2,12 @@ package dev.dl4jlosses.core;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
 
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.eager.PairwiseEvaluator;
+import dev.dl4jlosses.core.math.CircleKernel;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -2,6 +2,14 @@ package dev.dl4jlosses.core;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
 
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.eager.PairwiseEvaluator;
+import dev.dl4jlosses.core.math.CircleKernel;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SimpleLossKernel;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.ReferenceCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -3,10 +3,10 @@ package dev.dl4jlosses.lossfunctions;
 import static dev.dl4jlosses.testing.Assertions.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dl4jlosses.core.Blocking;
-import dev.dl4jlosses.core.CrossEvaluator;
-import dev.dl4jlosses.core.HardNegatives;
-import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.options.HardNegatives;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;

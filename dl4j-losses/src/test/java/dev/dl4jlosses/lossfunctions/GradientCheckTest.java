@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 
-import dev.dl4jlosses.core.HardNegatives;
+import dev.dl4jlosses.options.HardNegatives;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;

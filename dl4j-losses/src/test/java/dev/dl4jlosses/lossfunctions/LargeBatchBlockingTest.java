@@ -2,7 +2,7 @@ package dev.dl4jlosses.lossfunctions;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
 
-import dev.dl4jlosses.core.Blocking;
+import dev.dl4jlosses.core.eager.Blocking;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;

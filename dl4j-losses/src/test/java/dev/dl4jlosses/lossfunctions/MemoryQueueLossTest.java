@@ -12,22 +12,20 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import dev.dl4jlosses.core.Blocking;
-import dev.dl4jlosses.core.CrossEvaluator;
-import dev.dl4jlosses.core.MemoryQueue;
-import dev.dl4jlosses.core.SoftmaxCrossEntropyKernel;
+import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
-import dev.dl4jlosses.testing.Training;
 import dev.dl4jlosses.testing.ReferenceCase;
+import dev.dl4jlosses.testing.Training;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +39,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** The DL4J losses with a memory queue: its meaning, when it is filled, and saving it with the model. */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import dev.dl4jlosses.core.HardNegatives;
+import dev.dl4jlosses.options.HardNegatives;
 import dev.dl4jlosses.testing.Random;
 import dev.dl4jlosses.testing.Training;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

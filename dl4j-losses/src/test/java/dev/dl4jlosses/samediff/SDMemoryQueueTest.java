@@ -14,6 +14,7 @@ import java.util.Map;
 
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
+import dev.dl4jlosses.options.LogitScale;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

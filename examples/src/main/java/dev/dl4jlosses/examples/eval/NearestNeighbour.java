@@ -1,7 +1,7 @@
 package dev.dl4jlosses.examples.eval;
 
-import dev.dl4jlosses.core.NDArrayOps;
-import dev.dl4jlosses.core.RowNormalization;
+import dev.dl4jlosses.core.eager.NDArrayOps;
+import dev.dl4jlosses.core.math.RowNormalization;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.dl4jlosses.examples.common.LastLoss;
-import dev.dl4jlosses.samediff.LogitScale;
+import dev.dl4jlosses.options.LogitScale;
 import dev.dl4jlosses.samediff.SDContrastive;
 import dev.dl4jlosses.samediff.SDMemoryQueue;
 import org.nd4j.autodiff.samediff.SDVariable;

@@ -1,6 +1,5 @@
 package dev.dl4jlosses.examples.simclr;
 
-import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.lossfunctions.LossCircle;
 import dev.dl4jlosses.lossfunctions.LossContrastiveMargin;
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
@@ -9,6 +8,7 @@ import dev.dl4jlosses.lossfunctions.LossNTXent;
 import dev.dl4jlosses.lossfunctions.LossSimple;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
 import dev.dl4jlosses.lossfunctions.LossTripletMargin;
+import dev.dl4jlosses.options.HardNegatives;
 import dev.dl4jlosses.samediff.SDContrastive;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

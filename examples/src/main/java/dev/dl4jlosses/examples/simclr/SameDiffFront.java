@@ -3,9 +3,9 @@ package dev.dl4jlosses.examples.simclr;
 import java.nio.file.Path;
 import java.util.Map;
 
-import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.examples.common.LastLoss;
 import dev.dl4jlosses.examples.images.AugmentedPairs;
+import dev.dl4jlosses.options.HardNegatives;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -32,7 +32,6 @@ final class SameDiffFront implements TrainingFront {
         this.sd = sd;
         sd.addListeners(lastLoss, new BatchNormStatistics());
     }
-
 
     /** A new graph initialised with the parameters of {@code initial} (so both fronts start from the same weights). */
     static SameDiffFront create(Encoder encoder, MultiLayerNetwork initial, LossChoice loss, double temperature,

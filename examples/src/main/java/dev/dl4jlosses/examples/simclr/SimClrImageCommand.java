@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import dev.dl4jlosses.core.HardNegatives;
 import dev.dl4jlosses.examples.common.Progress;
 import dev.dl4jlosses.examples.common.RunFailure;
 import dev.dl4jlosses.examples.common.WarmupCosineSchedule;
@@ -20,6 +19,7 @@ import dev.dl4jlosses.examples.images.ProceduralShapes;
 import dev.dl4jlosses.examples.images.SimClrAugmentation;
 import dev.dl4jlosses.examples.images.TrainTestImages;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
+import dev.dl4jlosses.options.HardNegatives;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Command;

@@ -1,0 +1,33 @@
+package dev.dl4jlosses.core.math;
+
+/**
+ * The per-anchor formula of a loss: from a block of logits and the masks of each anchor's positives and negatives,
+ * the anchors' losses and, analytically, their gradient with respect to the logits.
+ *
+ * <p>Kernels see logits {@code [b, C]} ({@code C} candidates) and 0/1 masks of the same shape. A candidate in
+ * neither mask (the anchor itself, a masked example, a truncated negative) takes no part in the loss.
+ */
+public interface ContrastiveKernel {
+
+    <T> BlockTerms<T> terms(TensorOps<T> o, T logits, T positives, T negatives, boolean withGradient);
+
+    /**
+     * Whether, for an anchor with exactly one positive {@code p}, this kernel's loss is the softmax cross-entropy
+     * {@code -log(e^{L_p} / (e^{L_p} + Σ_{n ∈ N} e^{L_n})) = softplus(lse_N - L_p)} with its softmax gradient. The
+     * eager engines evaluate such batches (two views per id, one key per query) without masks; see
+     * {@code core.eager.TwoViewNTXent} and {@code core.eager.OneToOneInfoNCE}.
+     */
+    default boolean isOnePositiveSoftmax() {
+        return false;
+    }
+
+    /** 1 for anchors with at least one positive and at least one negative. */
+    static <T> T validAnchors(TensorOps<T> o, T positives, T negatives) {
+        return o.mul(o.greaterThan(o.rowSum(positives), 0), o.greaterThan(o.rowSum(negatives), 0));
+    }
+
+    /** {@code valid / |P(i)|}: the weight of each positive pair in its anchor's mean, 0 for invalid anchors. */
+    static <T> T positivePairWeight(TensorOps<T> o, T positives, T valid) {
+        return o.div(valid, o.max(o.rowSum(positives), 1));
+    }
+}
