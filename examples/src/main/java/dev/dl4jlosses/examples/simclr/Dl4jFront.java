@@ -28,9 +28,11 @@ final class Dl4jFront implements TrainingFront {
     }
 
     @Override
-    public double fit(AugmentedPairs.Batch batch, LossChoice loss) {
-        net.fit(new DataSet(batch.views(), loss.usesClassLabels() ? batch.classIds() : batch.imageIds()));
-        return net.score();
+    public void train(AugmentedPairs batches, LossChoice loss, StepDone done) throws IOException, InterruptedException {
+        for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
+            net.fit(new DataSet(b.views(), TrainingFront.labels(b, loss)));
+            done.after(b, net.score());
+        }
     }
 
     @Override

@@ -206,32 +206,33 @@ public final class SimClrImageCommand implements Callable<Integer> {
                 lossChoice.usesTemperature() ? "tau " + tau : "its default hyper-parameters", totalSteps,
                 totalSteps / (double) stepsPerEpoch, stepsPerEpoch, 2 * batch);
         Progress progress = new Progress(System.out, "views", state.stepsDone(), totalSteps);
-        long views = 0;
+        long[] views = {0};
+        long[] stepsDone = {state.stepsDone()};
+        RunState[] latest = {state};
         double trainSeconds = state.trainSeconds();
         long started = System.nanoTime();
-        try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.stepsDone(), lastStep, PREFETCH)) {
-            for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
-                double value;
-                try {
-                    value = trainer.fit(b, lossChoice);
-                } catch (IllegalArgumentException e) {
-                    // the flags were checked up front: a loss that rejects the network's output means training diverged
-                    throw new RunFailure("training diverged (" + e.getMessage() + ")" + advice(b));
-                }
-                if (!Double.isFinite(value)) {
-                    throw new RunFailure("loss became " + value + advice(b));
-                }
-                losses.add(value);
-                views += b.views().size(0);
-                progress.update(b.epoch(), epochs, b.globalStep(), value, views);
-                long done = b.globalStep() + 1;
-                if (done % checkpointEvery == 0 || done == lastStep) {
-                    double seconds = trainSeconds + (System.nanoTime() - started) / 1e9;
-                    state = new RunState(settings, done, List.copyOf(losses), seconds, state.rawPixels(), state.baseline(), state.baselinePairs());
-                    checkpoint.write(trainer, state);
-                }
+        TrainingFront.StepDone afterStep = (b, value) -> {
+            if (!Double.isFinite(value)) {
+                throw new RunFailure("loss became " + value + advice(b.globalStep()));
             }
+            losses.add(value);
+            views[0] += b.views().size(0);
+            progress.update(b.epoch(), epochs, b.globalStep(), value, views[0]);
+            stepsDone[0] = b.globalStep() + 1;
+            if (stepsDone[0] % checkpointEvery == 0 || stepsDone[0] == lastStep) {
+                double seconds = trainSeconds + (System.nanoTime() - started) / 1e9;
+                latest[0] = new RunState(settings, stepsDone[0], List.copyOf(losses), seconds, latest[0].rawPixels(),
+                        latest[0].baseline(), latest[0].baselinePairs());
+                checkpoint.write(trainer, latest[0]);
+            }
+        };
+        try (AugmentedPairs batches = new AugmentedPairs(train, augmentation, batch, seed, state.stepsDone(), lastStep, PREFETCH)) {
+            trainer.train(batches, lossChoice, afterStep);
+        } catch (IllegalArgumentException e) {
+            // the flags were checked up front: a loss that rejects the network's output means training diverged
+            throw new RunFailure("training diverged (" + e.getMessage() + ")" + advice(stepsDone[0]));
         }
+        state = latest[0];
         if (lastStep < totalSteps) {
             System.out.printf(Locale.ROOT, "stopped after step %d; continue with --resume%n", lastStep);
             return 0;
@@ -240,8 +241,9 @@ public final class SimClrImageCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String advice(AugmentedPairs.Batch b) {
-        return " at step " + (b.globalStep() + 1) + "; try a lower --lr or a higher --temperature";
+    /** @param step the failing step, counted from 0 */
+    private static String advice(long step) {
+        return " at step " + (step + 1) + "; try a lower --lr or a higher --temperature";
     }
 
     private boolean flips(ImageSet train) {

@@ -14,8 +14,22 @@ public interface TrainingFront {
     /** Images per forward pass when only inference is needed. */
     int INFERENCE_BATCH = 1000;
 
-    /** One optimisation step on a batch of views; returns the batch's loss. */
-    double fit(AugmentedPairs.Batch batch, LossChoice loss);
+    /** What the training loop does after each step, e.g. record the loss, report progress, write a checkpoint. */
+    @FunctionalInterface
+    interface StepDone {
+        void after(AugmentedPairs.Batch batch, double loss) throws IOException;
+    }
+
+    /**
+     * One optimisation step per batch of {@code batches} until it ends, calling {@code done} after each (when the
+     * step's update and its iteration count are in place, so a checkpoint written there is consistent).
+     */
+    void train(AugmentedPairs batches, LossChoice loss, StepDone done) throws IOException, InterruptedException;
+
+    /** The labels a loss trains on: class ids for supervised losses, image ids (the two views' shared id) otherwise. */
+    static INDArray labels(AugmentedPairs.Batch batch, LossChoice loss) {
+        return loss.usesClassLabels() ? batch.classIds() : batch.imageIds();
+    }
 
     /** Encoder output {@code h} ({@code [n, featureDim]}) of images {@code [n, C, H, W]}. */
     INDArray features(INDArray images);
