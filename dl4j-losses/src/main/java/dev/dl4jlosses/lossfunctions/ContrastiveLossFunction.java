@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.eager.Blocking;
@@ -49,6 +50,12 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
     private transient volatile Contract contract;
     @JsonIgnore
     private transient volatile boolean warnedNoValidAnchor;
+    /** The inputs and row losses of the last gradient computation, an immutable snapshot (see {@link #computeScoreArray}). */
+    @JsonIgnore
+    private transient volatile LastGradient lastGradient;
+    /** Counts loss evaluations, for tests (null after Java deserialisation, which then just stops counting). */
+    @JsonIgnore
+    private final transient AtomicLong evaluations = new AtomicLong();
 
     protected ContrastiveLossFunction(Builder<?, ?> builder) {
         new Blocking(builder.memoryBudgetBytes, builder.blockRows);
@@ -106,21 +113,46 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
         return reduce(computeScoreArray(labels, preOutput, activationFn, mask), average);
     }
 
+    /**
+     * The row losses; when the arrays equal those of this instance's last gradient computation (DL4J's output layer
+     * asks for the score of each training step right after its gradient, on a recomputed but equal preOutput), the
+     * losses that computation found, without evaluating the loss again.
+     */
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        LastGradient reusable = lastGradient;
+        if (reusable != null && reusable.matches(labels, preOutput, activationFn, mask, queueModifications())) {
+            return reusable.rowLoss().dup();
+        }
         return run(labels, preOutput, activationFn, mask, false).rowLoss();
     }
 
     @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        return backprop(preOutput, activationFn, run(labels, preOutput, activationFn, mask, true).gradient());
+        return backprop(preOutput, activationFn, runWithGradient(labels, preOutput, activationFn, mask).gradient());
     }
 
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                                           INDArray mask, boolean average) {
-        Contract.Evaluation e = run(labels, preOutput, activationFn, mask, true);
+        Contract.Evaluation e = runWithGradient(labels, preOutput, activationFn, mask);
         return new Pair<>(reduce(e.rowLoss(), average), backprop(preOutput, activationFn, e.gradient()));
+    }
+
+    /** Loss evaluations this instance has run (score requests answered by {@link LastGradient} are not counted). */
+    long evaluations() {
+        return evaluations == null ? 0 : evaluations.get();
+    }
+
+    private Contract.Evaluation runWithGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        Contract.Evaluation e = run(labels, preOutput, activationFn, mask, true);
+        lastGradient = LastGradient.of(labels, preOutput, activationFn, mask, queueModifications(), e.rowLoss());
+        return e;
+    }
+
+    private long queueModifications() {
+        MemoryQueue queue = getMemoryQueue();
+        return queue == null ? 0 : queue.modifications();
     }
 
     @Override
@@ -205,6 +237,9 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
     private Contract.Evaluation run(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
                                     boolean withGradient) {
         Checks.matrix("preOutput", preOutput);
+        if (evaluations != null) {
+            evaluations.incrementAndGet();
+        }
         // the identity (the usual projection-head output) needs no copy: the losses never write to their input
         INDArray output = activationFn instanceof ActivationIdentity ? preOutput : activationFn.getActivation(preOutput.dup(), true);
         INDArray keep = exampleMask(mask, preOutput);

@@ -42,6 +42,8 @@ public final class MemoryQueue implements Serializable {
     private INDArray next;
     private INDArray stagedKeys;
     private INDArray stagedIds;
+    /** Counts the changes to the entries, so a cache of results computed against them can tell they are unchanged. */
+    private transient long modifications;
 
     public MemoryQueue(int capacity) {
         if (capacity <= 0) {
@@ -112,6 +114,7 @@ public final class MemoryQueue implements Serializable {
         write(newKeys, idColumn, skip, skip + first, slot);
         write(newKeys, idColumn, skip + first, n, 0);
         next.assign((slot + n - skip) % capacity);
+        modifications++;
     }
 
     /** Holds the keys of the current training step until the next one begins; copies them (they are detached). */
@@ -159,6 +162,15 @@ public final class MemoryQueue implements Serializable {
             stagedKeys = copy(saved.stagedKeys);
             stagedIds = copy(saved.stagedIds);
         }
+        modifications++;
+    }
+
+    /**
+     * A number that changes whenever this queue's entries do ({@link #enqueue}, {@link #restore}); staging does not
+     * change the entries. (A queue {@link #over} a graph's arrays does not see the graph's own updates.)
+     */
+    public long modifications() {
+        return modifications;
     }
 
     private void write(INDArray newKeys, INDArray newIds, long from, long to, long slot) {
