@@ -193,14 +193,14 @@ def main():
     p.add_argument("--filters", type=int, default=32)
     p.add_argument("--feature-dim", type=int, default=256)
     p.add_argument("--projection-dim", type=int, default=64)
-    p.add_argument("--order", choices=["bn-pool", "pool-bn"], default="bn-pool",
+    p.add_argument("--order", choices=["bn-pool", "pool-bn"], default="pool-bn",
                    help="conv, batch norm, ReLU, max pool (bn-pool) or conv, max pool, batch norm, ReLU (pool-bn)")
-    p.add_argument("--features", choices=["dense", "conv"], default="dense",
-                   help="evaluate the dense layer's output (default) or the flattened pooled conv maps")
+    p.add_argument("--features", choices=["dense", "conv", "concat"], default="concat",
+                   help="evaluate the head's first dense layer, the flattened pooled conv maps, or both side by side (default, as the Java example)")
     p.add_argument("--min-crop", type=float, default=None, help="default 0.35 grey, 0.2 colour")
     p.add_argument("--flip", choices=["on", "off"], default="off")
-    p.add_argument("--blur", type=float, default=0.5)
-    p.add_argument("--noise", type=float, default=0.1)
+    p.add_argument("--blur", type=float, default=0.0)
+    p.add_argument("--noise", type=float, default=0.0)
     p.add_argument("--train-size", type=int, default=None)
     p.add_argument("--test-size", type=int, default=None)
     p.add_argument("--probe-size", type=int, default=5000)
@@ -229,8 +229,13 @@ def main():
                            0.0 if colour else a.blur, 0.0 if colour else a.noise)
     model = Encoder(c, h, a.filters, a.feature_dim, a.feature_dim, a.projection_dim, a.order == "pool-bn")
     flat = lambda x: x.reshape(len(x), -1)
-    body = model.body if a.features == "dense" else model.body[:8]
-    encoder_features = lambda x: torch.cat([body(x[i:i + 1000]).flatten(1) for i in range(0, len(x), 1000)])
+    def representation(x):
+        maps = model.body[:8](x).flatten(1)
+        if a.features == "conv":
+            return maps
+        dense = model.body[8:](maps)
+        return dense if a.features == "dense" else torch.cat([maps, dense], 1)
+    encoder_features = lambda x: torch.cat([representation(x[i:i + 1000]) for i in range(0, len(x), 1000)])
     results = {"rawPixels": scores(flat, probe_x, probe_y, x_test, y_test, classes, a.probe_epochs, a.seed)}
     model.eval()
     results["randomInit"] = scores(encoder_features, probe_x, probe_y, x_test, y_test, classes, a.probe_epochs, a.seed)

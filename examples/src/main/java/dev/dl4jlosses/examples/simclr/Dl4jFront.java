@@ -2,15 +2,16 @@ package dev.dl4jlosses.examples.simclr;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.dl4jlosses.examples.images.AugmentedPairs;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** The example trained as a DL4J MultiLayerNetwork whose output layer carries the library's ILossFunction. */
 final class Dl4jFront implements TrainingFront {
@@ -42,7 +43,11 @@ final class Dl4jFront implements TrainingFront {
 
     @Override
     public INDArray features(INDArray images) {
-        return TrainingFront.inChunks(images, x -> net.feedForwardToLayer(Encoder.ENCODER_LAYERS - 1, x, false).get(Encoder.ENCODER_LAYERS));
+        return TrainingFront.inChunks(images, x -> {
+            // activations.get(i + 1) is layer i's output
+            List<INDArray> activations = net.feedForwardToLayer(Encoder.ENCODER_LAYERS - 1, x, false);
+            return Nd4j.hstack(activations.get(Encoder.MAPS_LAYER + 1), activations.get(Encoder.ENCODER_LAYERS));
+        });
     }
 
     @Override
@@ -56,10 +61,9 @@ final class Dl4jFront implements TrainingFront {
     }
 
     @Override
-    public MultiLayerNetwork encoderNetwork() {
-        MultiLayerNetwork encoderOnly = encoder.dl4jNetwork(null, new NoOp(), 0, 0);
-        // the encoder's layers come first, so their parameters are the head of the flattened parameter vector
-        encoderOnly.setParams(net.params().get(NDArrayIndex.interval(0, encoderOnly.numParams())).dup());
+    public ComputationGraph encoderNetwork() {
+        ComputationGraph encoderOnly = encoder.dl4jEncoder();
+        Encoder.copyInto(encoderOnly, net);
         return encoderOnly;
     }
 

@@ -1,19 +1,25 @@
 package dev.dl4jlosses.examples.simclr;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -26,31 +32,37 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.weightinit.impl.ReluInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
 
 /**
  * The SimCLR encoder and projection head, defined once and built for either front. Encoder: two blocks of a 3×3
- * convolution ({@code filters}, then {@code 2·filters} channels), 2×2 max pooling, batch normalisation and ReLU; the
- * flattened maps ({@code 2·filters · H/4 · W/4} values) are the representation {@code h}. Max pooling and a
- * flattened output keep the spatial layout that tells digits and clothes apart (global average pooling discards it),
- * and a linear probe reads more from the wide maps than from a narrow dense layer (README, ablation). Pooling before
- * batch norm and ReLU (ReLU commutes with max pooling) runs those two on a quarter of the values: a DL4J training
- * step 1.3× faster. Projection head:
- * a dense layer of {@code headDim} units with batch normalisation and ReLU, a ReLU dense layer of {@code headDim} and
- * a linear layer giving {@code z}, on which the contrastive loss acts.
+ * convolution ({@code filters}, then {@code 2·filters} channels), 2×2 max pooling, batch normalisation and ReLU, then
+ * the head's first layer. The representation {@code h} is the flattened maps ({@code 2·filters · H/4 · W/4} values)
+ * side by side with that first head layer's {@code headDim} outputs: max pooling and flattened maps keep the spatial
+ * layout that tells clothes apart (global average pooling discards it), the dense layer carries what the loss
+ * trained for shape invariance, which digits need; together they beat either alone on both (README, ablation).
+ * Pooling before batch norm and ReLU (ReLU commutes with max pooling) runs those two on a quarter of the values: a
+ * DL4J training step 1.3× faster. Projection head: a dense layer of {@code headDim} units with batch normalisation
+ * and ReLU, a ReLU dense layer of {@code headDim} and a linear layer giving {@code z}, on which the contrastive loss
+ * acts.
  *
  * <p>The DL4J and SameDiff versions hold the same parameters under the same names ({@code "<layer>_W"},
  * {@code "<layer>_b"}, {@code "<layer>_gamma"}, {@code "<layer>_beta"}, {@code "<layer>_mean"}, {@code "<layer>_var"}),
  * so they convert into each other exactly. Batch normalisation uses the batch's statistics in training and running
  * averages ({@code r ← 0.9 r + 0.1 batch}, biased variance, as DL4J's layer) at inference; on the SameDiff front the
- * averages are graph constants updated by {@link BatchNormStatistics}.
+ * averages are graph constants updated by {@link BatchNormStatistics}. For export, the encoder is a DL4J
+ * ComputationGraph (a MultiLayerNetwork cannot output two layers side by side) whose layers are named by their index
+ * in the training network.
  */
 public record Encoder(int channels, int height, int width, int filters, int headDim, int projectionDim) {
 
-    /** Layers of the DL4J network that make up the encoder (the rest is the projection head). */
-    public static final int ENCODER_LAYERS = 9;
+    /** Layers of the DL4J network the representation reads: the conv blocks, the flattening and the head's first layer. */
+    public static final int ENCODER_LAYERS = 12;
+    /** The layer that flattens the maps: its output is the first part of {@code h}. */
+    static final int MAPS_LAYER = 8;
     public static final String INPUT = "images";
     public static final String FEATURES = "features";
     public static final String PROJECTION = "projection";
@@ -74,49 +86,92 @@ public record Encoder(int channels, int height, int width, int filters, int head
         return filters << block;
     }
 
-    /** Size of the representation h: the flattened maps of the second block. */
-    public long featureDim() {
+    /** Size of the flattened maps of the second block. */
+    long mapsDim() {
         return (long) convChannels(1) * (height / 4) * (width / 4);
     }
 
-    /**
-     * The full network (encoder, head and {@code loss} on the output layer) as a DL4J MultiLayerNetwork, or with
-     * {@code loss == null} the encoder alone (for inference).
-     */
+    /** Size of the representation h: the flattened maps and the head's first layer. */
+    public long featureDim() {
+        return mapsDim() + headDim;
+    }
+
+    /** The full network (encoder, head and {@code loss} on the output layer) as a DL4J MultiLayerNetwork, for training. */
     public MultiLayerNetwork dl4jNetwork(ILossFunction loss, IUpdater updater, double weightDecay, long seed) {
         return dl4jNetwork(loss, updater, weightDecay, seed, DataType.FLOAT);
     }
 
     /** As {@link #dl4jNetwork(ILossFunction, IUpdater, double, long)}, with parameters and activations in {@code type}. */
     public MultiLayerNetwork dl4jNetwork(ILossFunction loss, IUpdater updater, double weightDecay, long seed, DataType type) {
-        var list = new NeuralNetConfiguration.Builder()
+        var list = configuration(updater, weightDecay, seed, type).list();
+        List<Layer> layers = layers(loss);
+        layers.forEach(list::layer);
+        // flattens the maps, so the dense layers see [n, mapsDim] rows
+        list.inputPreProcessor(MAPS_LAYER, mapsFlattening());
+        list.setInputType(InputType.convolutional(height, width, channels));
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * The encoder alone, for inference and export: the training network's first {@link #ENCODER_LAYERS} layers (named
+     * {@code "0"}, {@code "1"}, ...) and a merge vertex {@link #FEATURES} that outputs {@code h}, the flattened maps
+     * and the head's first layer side by side. Parameters are freshly initialised; {@link #copyInto} fills them.
+     */
+    public ComputationGraph dl4jEncoder() {
+        var graph = configuration(new NoOp(), 0, 0, DataType.FLOAT).graphBuilder().addInputs(INPUT);
+        List<Layer> layers = layers(null);
+        String previous = INPUT;
+        for (int i = 0; i < ENCODER_LAYERS; i++) {
+            String name = String.valueOf(i);
+            if (i == MAPS_LAYER) {
+                graph.addLayer(name, layers.get(i), mapsFlattening(), previous);
+            } else {
+                graph.addLayer(name, layers.get(i), previous);
+            }
+            previous = name;
+        }
+        graph.addVertex(FEATURES, new MergeVertex(), String.valueOf(MAPS_LAYER), previous)
+                .setOutputs(FEATURES)
+                .setInputTypes(InputType.convolutional(height, width, channels));
+        ComputationGraph encoderGraph = new ComputationGraph(graph.build());
+        encoderGraph.init();
+        return encoderGraph;
+    }
+
+    private NeuralNetConfiguration.Builder configuration(IUpdater updater, double weightDecay, long seed, DataType type) {
+        return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(type)
                 .updater(updater)
                 .weightDecay(weightDecay, true)
                 .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Same)
-                .list();
+                .convolutionMode(ConvolutionMode.Same);
+    }
+
+    /** The training network's layers in order; without a loss, only the encoder's {@link #ENCODER_LAYERS}. */
+    private List<Layer> layers(ILossFunction loss) {
+        List<Layer> layers = new ArrayList<>();
         for (int block = 0; block < CONV_LAYERS.length; block++) {
-            list.layer(new ConvolutionLayer.Builder(3, 3).nOut(convChannels(block)).activation(Activation.IDENTITY).build())
-                    .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                    .layer(batchNorm())
-                    .layer(new ActivationLayer(Activation.RELU));
+            layers.add(new ConvolutionLayer.Builder(3, 3).nOut(convChannels(block)).activation(Activation.IDENTITY).build());
+            layers.add(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build());
+            layers.add(batchNorm());
+            layers.add(new ActivationLayer(Activation.RELU));
         }
-        // flattens the maps, so the encoder alone outputs h as [n, featureDim] rows
-        list.layer(new ActivationLayer(Activation.IDENTITY))
-                .inputPreProcessor(ENCODER_LAYERS - 1, new CnnToFeedForwardPreProcessor(height / 4, width / 4, convChannels(1)));
+        layers.add(new ActivationLayer(Activation.IDENTITY));
+        layers.add(new DenseLayer.Builder().nOut(headDim).activation(Activation.IDENTITY).build());
+        layers.add(batchNorm());
+        layers.add(new ActivationLayer(Activation.RELU));
         if (loss != null) {
-            list.layer(new DenseLayer.Builder().nOut(headDim).activation(Activation.IDENTITY).build())
-                    .layer(batchNorm())
-                    .layer(new ActivationLayer(Activation.RELU))
-                    .layer(new DenseLayer.Builder().nOut(headDim).activation(Activation.RELU).build())
-                    .layer(new OutputLayer.Builder(loss).nOut(projectionDim).activation(Activation.IDENTITY).build());
+            layers.add(new DenseLayer.Builder().nOut(headDim).activation(Activation.RELU).build());
+            layers.add(new OutputLayer.Builder(loss).nOut(projectionDim).activation(Activation.IDENTITY).build());
         }
-        list.setInputType(InputType.convolutional(height, width, channels));
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init();
-        return net;
+        return layers;
+    }
+
+    private CnnToFeedForwardPreProcessor mapsFlattening() {
+        return new CnnToFeedForwardPreProcessor(height / 4, width / 4, convChannels(1));
     }
 
     private static BatchNormalization batchNorm() {
@@ -126,7 +181,7 @@ public record Encoder(int channels, int height, int width, int filters, int head
     /**
      * Defines the encoder (and, when {@code withHead}, the projection head) on {@code sd}, with a placeholder
      * {@link #INPUT} {@code [-1, C, H, W]} of {@code type}; returns the projection {@code z} or, without the head, the
-     * features {@code h}. With {@code training}, batch normalisation uses each batch's statistics (named
+     * features {@code h} (named {@link #FEATURES}). With {@code training}, batch normalisation uses each batch's statistics (named
      * {@link BatchNormStatistics#batchMean} / {@code batchVariance} for the listener that keeps the running averages);
      * otherwise the running averages.
      */
@@ -147,12 +202,12 @@ public record Encoder(int channels, int height, int width, int filters, int head
             x = sd.nn.relu(batchNorm(sd, pooled, layer + 2, out, true, training, type), 0);
             in = out;
         }
-        SDVariable features = sd.reshape(FEATURES, x, -1, featureDim());
-        if (!withHead) {
-            return features;
-        }
-        SDVariable head = dense(sd, features, HEAD_LAYER, featureDim(), headDim, type);
+        SDVariable maps = sd.reshape(x, -1, mapsDim());
+        SDVariable head = dense(sd, maps, HEAD_LAYER, mapsDim(), headDim, type);
         SDVariable normalised = sd.nn.relu(batchNorm(sd, head, HEAD_LAYER + 1, headDim, false, training, type), 0);
+        if (!withHead) {
+            return sd.concat(FEATURES, 1, maps, normalised);
+        }
         SDVariable hidden = sd.nn.relu(dense(sd, normalised, HIDDEN_LAYER, headDim, headDim, type), 0);
         return sd.identity(PROJECTION, dense(sd, hidden, OUTPUT_LAYER, headDim, projectionDim, type));
     }
@@ -212,7 +267,13 @@ public record Encoder(int channels, int height, int width, int filters, int head
         });
     }
 
-    public static void copyInto(MultiLayerNetwork net, SameDiff sd) {
+    /** Copies the parameters of {@code source} into those of {@code target} that have the same names (layer index and kind). */
+    public static void copyInto(Model target, Model source) {
+        target.paramTable().forEach((name, value) -> value.assign(source.getParam(name)));
+    }
+
+    /** Copies the SameDiff graph's values into the DL4J network's parameters of the same names (MultiLayerNetwork or ComputationGraph). */
+    public static void copyInto(Model net, SameDiff sd) {
         net.paramTable().forEach((name, value) -> {
             if (sd.hasVariable(name)) {
                 INDArray trained = sd.getVariable(name).getArr();

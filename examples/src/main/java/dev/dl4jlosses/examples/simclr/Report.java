@@ -92,7 +92,7 @@ final class Report {
         ModelSerializer.writeModel(trainer.encoderNetwork(), dl4jFile, false);
         trainer.encoderGraph().asFlatFile(sameDiffFile);
         INDArray expected = trainer.features(images);
-        INDArray fromDl4j = ModelSerializer.restoreMultiLayerNetwork(dl4jFile, false).output(images, false);
+        INDArray fromDl4j = ModelSerializer.restoreComputationGraph(dl4jFile, false).outputSingle(false, images);
         INDArray fromSameDiff = SameDiff.fromFlatFile(sameDiffFile).output(Map.of(Encoder.INPUT, images), Encoder.FEATURES).get(Encoder.FEATURES);
         double difference = Math.max(expected.sub(fromDl4j).amaxNumber().doubleValue(), expected.sub(fromSameDiff).amaxNumber().doubleValue());
         if (difference > 1e-4 * Math.max(1, expected.amaxNumber().doubleValue())) {

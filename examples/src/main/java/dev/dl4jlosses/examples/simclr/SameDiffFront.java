@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.dl4jlosses.examples.common.LastLoss;
 import dev.dl4jlosses.examples.images.AugmentedPairs;
 import dev.dl4jlosses.options.HardNegatives;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -13,7 +14,6 @@ import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.NoOp;
 
 /** The example trained as a SameDiff graph whose loss is an {@code SDContrastive} node. */
 final class SameDiffFront implements TrainingFront {
@@ -84,8 +84,8 @@ final class SameDiffFront implements TrainingFront {
     }
 
     @Override
-    public MultiLayerNetwork encoderNetwork() {
-        MultiLayerNetwork net = encoder.dl4jNetwork(null, new NoOp(), 0, 0);
+    public ComputationGraph encoderNetwork() {
+        ComputationGraph net = encoder.dl4jEncoder();
         Encoder.copyInto(net, sd);
         return net;
     }

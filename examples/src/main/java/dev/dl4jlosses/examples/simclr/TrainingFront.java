@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import dev.dl4jlosses.examples.images.AugmentedPairs;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -43,8 +43,8 @@ public interface TrainingFront {
     /** The whole training state (parameters, updater state, iteration count). */
     void saveCheckpoint(Path file) throws IOException;
 
-    /** The encoder without its projection head, as a DL4J network. */
-    MultiLayerNetwork encoderNetwork();
+    /** The encoder (features {@code h}, without the rest of the projection head) as a DL4J network. */
+    ComputationGraph encoderNetwork();
 
     /** The encoder without its projection head, as a SameDiff graph: placeholder "images", output "features". */
     SameDiff encoderGraph();

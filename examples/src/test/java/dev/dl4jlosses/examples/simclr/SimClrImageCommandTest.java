@@ -13,7 +13,7 @@ import java.util.Map;
 
 import dev.dl4jlosses.examples.ExamplesCli;
 import dev.dl4jlosses.examples.images.ProceduralShapes;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,11 +95,11 @@ class SimClrImageCommandTest {
         assertTrue(metrics.get("exportMaxAbsDifference").asDouble() < 1e-4);
 
         INDArray images = ProceduralShapes.generate(20, 16, 99).images();
-        MultiLayerNetwork dl4j = ModelSerializer.restoreMultiLayerNetwork(out.resolve("encoder.zip").toFile(), false);
-        INDArray fromDl4j = dl4j.output(images, false);
+        ComputationGraph dl4j = ModelSerializer.restoreComputationGraph(out.resolve("encoder.zip").toFile(), false);
+        INDArray fromDl4j = dl4j.outputSingle(false, images);
         INDArray fromSameDiff = SameDiff.fromFlatFile(out.resolve("encoder.fb").toFile())
                 .output(Map.of(Encoder.INPUT, images), Encoder.FEATURES).get(Encoder.FEATURES);
-        assertEquals(128, fromDl4j.size(1), "the flattened maps, 2 x 4 filters x (16 / 4)^2, no projection head");
+        assertEquals(128 + 16, fromDl4j.size(1), "the flattened maps, 2 x 4 filters x (16 / 4)^2, and the head's first layer of 16");
         assertTrue(fromDl4j.sub(fromSameDiff).amaxNumber().doubleValue() < 1e-5, "the two exports are the same encoder");
     }
 
@@ -122,8 +122,8 @@ class SimClrImageCommandTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5 * Math.abs(expected[i]), "loss of step " + (i + 1));
         }
-        INDArray a = ModelSerializer.restoreMultiLayerNetwork(whole.resolve("encoder.zip").toFile(), false).params();
-        INDArray b = ModelSerializer.restoreMultiLayerNetwork(resumed.resolve("encoder.zip").toFile(), false).params();
+        INDArray a = ModelSerializer.restoreComputationGraph(whole.resolve("encoder.zip").toFile(), false).params();
+        INDArray b = ModelSerializer.restoreComputationGraph(resumed.resolve("encoder.zip").toFile(), false).params();
         assertTrue(a.sub(b).amaxNumber().doubleValue() < 1e-5, "same trained encoder, batch-norm averages included");
     }
 
