@@ -148,23 +148,44 @@ def lr_at(step, peak, warmup, total, final_fraction=0.01):
     return peak * (final_fraction + (1 - final_fraction) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def linear_probe(train_x, train_y, test_x, test_y, classes, epochs, seed):
-    mean, std = train_x.mean(0), train_x.std(0)
-    std[std == 0] = 1
-    train_x, test_x = (train_x - mean) / std, (test_x - mean) / std
+def fit_probe(train_x, train_y, classes, epochs, l2, seed):
     g = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
     layer = nn.Linear(train_x.shape[1], classes)
     nn.init.xavier_uniform_(layer.weight)
     nn.init.zeros_(layer.bias)
     opt = torch.optim.Adam(layer.parameters(), 1e-2)
+    steps = epochs * ((len(train_x) + 255) // 256)
+    schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / steps)))
     for _ in range(epochs):
         order = torch.randperm(len(train_x), generator=g)
         for i in range(0, len(order), 256):
             rows = order[i:i + 256]
             opt.zero_grad()
-            loss = F.cross_entropy(layer(train_x[rows]), train_y[rows]) + 0.5e-4 * (layer.weight ** 2).sum()
+            loss = F.cross_entropy(layer(train_x[rows]), train_y[rows]) + 0.5 * l2 * (layer.weight ** 2).sum()
             loss.backward()
             opt.step()
+            schedule.step()
+    return layer
+
+
+def linear_probe(train_x, train_y, test_x, test_y, classes, epochs, seed):
+    """As the Java LinearProbe: standardise, choose L2 (DL4J's lambda/2 ||W||^2) on a validation fifth, refit on all."""
+    mean, std = train_x.mean(0), train_x.std(0)
+    std[std == 0] = 1
+    train_x, test_x = (train_x - mean) / std, (test_x - mean) / std
+    order = torch.randperm(len(train_x), generator=torch.Generator().manual_seed(seed))
+    held = max(1, round(0.2 * len(train_x)))
+    fit_rows, val_rows = order[held:], order[:held]
+    best, best_accuracy = None, -1.0
+    with torch.enable_grad():
+        for l2 in (1e-3, 1e-2, 1e-1):
+            layer = fit_probe(train_x[fit_rows], train_y[fit_rows], classes, epochs, l2, seed)
+            with torch.no_grad():
+                accuracy = (layer(train_x[val_rows]).argmax(1) == train_y[val_rows]).float().mean().item()
+            if accuracy >= best_accuracy:
+                best, best_accuracy = l2, accuracy
+        layer = fit_probe(train_x, train_y, classes, epochs, best, seed)
     with torch.no_grad():
         return (layer(test_x).argmax(1) == test_y).float().mean().item()
 
