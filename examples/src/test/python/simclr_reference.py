@@ -229,6 +229,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", default=None, help="write the figures as JSON here")
+    p.add_argument("--save-features", default=None, help="write the trained encoder's probe and test features (.npz) here")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -293,6 +294,10 @@ def main():
     train_seconds = time.time() - start
     model.eval()
     results["trained"] = scores(encoder_features, probe_x, probe_y, x_test, y_test, classes, a.probe_epochs, a.seed)
+    if a.save_features:
+        with torch.no_grad():
+            np.savez(a.save_features, probe_x=encoder_features(probe_x).numpy(), probe_y=probe_y.numpy(),
+                     test_x=encoder_features(x_test).numpy(), test_y=y_test.numpy())
     results.update({"settings": vars(a), "trainSeconds": train_seconds,
                     "viewsPerSecond": 2 * a.batch * a.steps / train_seconds, "finalLoss": float(np.mean(losses[-50:]))})
     print(json.dumps({k: results[k] for k in ("rawPixels", "randomInit", "trained", "trainSeconds", "viewsPerSecond",
