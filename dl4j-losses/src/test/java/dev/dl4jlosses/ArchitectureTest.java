@@ -39,7 +39,8 @@ class ArchitectureTest {
             "core.eager", Set.of("core", "core.math", "core.engine"),
             "samediff", Set.of("core", "core.math", "core.engine", "options"),
             "lossfunctions", Set.of("core", "core.math", "core.engine", "core.eager", "options"),
-            "metrics", Set.of("core", "core.math", "core.eager", "options"));
+            "metrics", Set.of("core", "core.math", "core.eager", "options"),
+            "training", Set.of());
 
     /** The one exception: the name old files give a memory queue, which reads back as the options' queue. */
     private static final Set<String> LEGACY = Set.of("core/MemoryQueue.java");
@@ -60,6 +61,19 @@ class ArchitectureTest {
                 if (!target.equals(pkg) && !allowed.contains(target) && !LEGACY.contains(relative)) {
                     violations.add(relative + " refers to " + m.group());
                 }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
+    /** deeplearning4j-nn is an optional dependency: a class that needs it outside {@code training} breaks SameDiff-only users. */
+    @Test
+    void onlyTheTrainingPackageUsesDeeplearning4jNn() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (Path file : javaFiles()) {
+            String relative = SOURCES.relativize(file).toString().replace('\\', '/');
+            if (!relative.startsWith("training/") && withoutComments(Files.readString(file)).contains("org.deeplearning4j.")) {
+                violations.add(relative);
             }
         }
         assertEquals(List.of(), violations);
