@@ -11,24 +11,30 @@ import org.nd4j.weightinit.impl.XavierInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
 
 /**
- * The sentence encoder as SameDiff ops: token embeddings (each word the mean of its vocabulary row and its
- * character n-gram rows, see {@link Vocabulary} and {@link TokenBatch}) plus learned position embeddings, one pre-norm Transformer encoder
- * block (multi-head self-attention whose keys exclude padding, then a ReLU feed-forward layer, each with a residual
- * connection), a final layer norm, mean pooling over the real tokens and a linear projection.
+ * The dense sentence encoder as SameDiff ops, one of two {@link Architecture architectures}:
+ * <ul>
+ *   <li>{@link Architecture#BAG}: the masked mean of the token embeddings (each word the mean of its vocabulary row
+ *   and its character n-gram rows, see {@link Vocabulary} and {@link TokenBatch}) and a linear projection, a
+ *   fastText-like bag of words and subwords;</li>
+ *   <li>{@link Architecture#TRANSFORMER}: token embeddings plus learned position embeddings, one pre-norm Transformer
+ *   encoder block (multi-head self-attention whose keys exclude padding, then a ReLU feed-forward layer, each with a
+ *   residual connection), a final layer norm, mean pooling over the real tokens and a linear projection.</li>
+ * </ul>
  *
  * <p>{@link #encode} can be applied several times to one graph (anchors, positives, hard negatives share the
- * weights). With dropout, each application takes two mask placeholders ({@code <input>_drop_embedding}
- * {@code [n, T, dim]} and {@code <input>_drop_ffn} {@code [n, T, ffn]}, entries 0 or 1/keep) that the trainer
- * fills from its seeded random generator; the exported graph is built without them.
+ * weights). With dropout, each application takes mask placeholders ({@code <input>_drop_embedding}
+ * {@code [n, T, dim]} and, for the Transformer, {@code <input>_drop_ffn} {@code [n, T, ffn]}, entries 0 or 1/keep)
+ * that the trainer fills from its seeded random generator; the exported graph is built without them.
  *
+ * @param architecture  bag of words or Transformer
  * @param rows          embedding rows ({@link Vocabulary#rows()})
  * @param maxTokens     tokens per sentence T
  * @param dim           model width
- * @param heads         attention heads (dividing {@code dim})
- * @param ffn           hidden width of the feed-forward layer
+ * @param heads         attention heads (dividing {@code dim}; Transformer only)
+ * @param ffn           hidden width of the feed-forward layer (Transformer only)
  * @param projectionDim size of the sentence embedding
  */
-public record SentenceEncoder(int rows, int maxTokens, int dim, int heads, int ffn, int projectionDim) {
+public record SentenceEncoder(Architecture architecture, int rows, int maxTokens, int dim, int heads, int ffn, int projectionDim) {
 
     /** Input and output of the exported graph. */
     public static final String TOKENS = "tokens";
@@ -36,15 +42,22 @@ public record SentenceEncoder(int rows, int maxTokens, int dim, int heads, int f
     /** Added to the attention logits of padding keys: exp underflows to exactly 0, and the sum stays finite. */
     private static final double MASKED_LOGIT = -1e9;
 
+    public enum Architecture { BAG, TRANSFORMER }
+
     public SentenceEncoder {
-        if (rows < 1 || maxTokens < 1 || dim < 1 || heads < 1 || dim % heads != 0 || ffn < 1 || projectionDim < 1) {
+        if (architecture == null || rows < 1 || maxTokens < 1 || dim < 1 || heads < 1 || dim % heads != 0 || ffn < 1 || projectionDim < 1) {
             throw new IllegalArgumentException("encoder needs rows, tokens, dim, ffn, projection >= 1 and heads dividing dim; got "
                     + this);
         }
     }
 
     public static SentenceEncoder forVocabulary(Vocabulary vocabulary, int dim, int heads, int ffn, int projectionDim) {
-        return new SentenceEncoder(vocabulary.rows(), vocabulary.maxTokens(), dim, heads, ffn, projectionDim);
+        return forVocabulary(Architecture.TRANSFORMER, vocabulary, dim, heads, ffn, projectionDim);
+    }
+
+    public static SentenceEncoder forVocabulary(Architecture architecture, Vocabulary vocabulary, int dim, int heads, int ffn,
+                                                int projectionDim) {
+        return new SentenceEncoder(architecture, vocabulary.rows(), vocabulary.maxTokens(), dim, heads, ffn, projectionDim);
     }
 
     /** The exported inference graph: the {@link TokenBatch} placeholders of input {@link #TOKENS} → {@link #EMBEDDING} {@code [n, p]}. */
@@ -78,18 +91,21 @@ public record SentenceEncoder(int rows, int maxTokens, int dim, int heads, int f
         SDVariable words = sd.placeHolder(TokenBatch.wordsInput(input), type, -1, rows).mmul(table);        // [u, dim]
         SDVariable tokens = sd.placeHolder(TokenBatch.tokensInput(input), type, -1, -1);
         SDVariable tokenMask = sd.reshape(tokens.sum(true, 1), -1, maxTokens, 1);            // [n, T, 1]
-        SDVariable x = sd.reshape(tokens.mmul(words), -1, maxTokens, dim)
-                .add(gaussian(sd, "position", type, 1, maxTokens, dim));
+        SDVariable x = sd.reshape(tokens.mmul(words), -1, maxTokens, dim);
+        if (architecture == Architecture.TRANSFORMER) {
+            x = x.add(gaussian(sd, "position", type, 1, maxTokens, dim));
+        }
         if (dropout) {
             x = x.mul(sd.placeHolder(embeddingDropout(input), type, -1, maxTokens, dim));
         }
-
-        x = x.add(attention(sd, layerNorm(sd, x, "norm_attention", type), tokenMask, type));
-        SDVariable hidden = sd.nn.relu(dense(sd, layerNorm(sd, x, "norm_ffn", type), "ffn_in", dim, ffn, type), 0);
-        if (dropout) {
-            hidden = hidden.mul(sd.placeHolder(ffnDropout(input), type, -1, maxTokens, ffn));
+        if (architecture == Architecture.TRANSFORMER) {
+            x = x.add(attention(sd, layerNorm(sd, x, "norm_attention", type), tokenMask, type));
+            SDVariable hidden = sd.nn.relu(dense(sd, layerNorm(sd, x, "norm_ffn", type), "ffn_in", dim, ffn, type), 0);
+            if (dropout) {
+                hidden = hidden.mul(sd.placeHolder(ffnDropout(input), type, -1, maxTokens, ffn));
+            }
+            x = layerNorm(sd, x.add(dense(sd, hidden, "ffn_out", ffn, dim, type)), "norm_out", type);
         }
-        x = layerNorm(sd, x.add(dense(sd, hidden, "ffn_out", ffn, dim, type)), "norm_out", type);
 
         // mean over real tokens; keepDims sums (M2.1's backward of a sum without keepDims fails)
         SDVariable tokenCount = sd.math.max(tokenMask.sum(true, 1), sd.constant(1.0).castTo(type));

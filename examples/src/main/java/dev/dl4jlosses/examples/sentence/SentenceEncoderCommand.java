@@ -23,13 +23,16 @@ import picocli.CommandLine.Option;
 
 /** {@code sentence-encoder}: trains a Transformer sentence encoder with InfoNCE, evaluates it against TF-IDF and BM25, exports it. */
 @Command(name = "sentence-encoder", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a sentence encoder (word + character n-gram embeddings, one Transformer encoder block, "
-                + "mean pooling, projection; a SameDiff graph) with SDContrastive.infoNce: symmetric, in-batch negatives, "
-                + "plus explicit hard negatives when the pairs have them. Evaluates paraphrase retrieval (recall@1, "
+        description = {"Trains a sentence encoder with SDContrastive.infoNce (symmetric, in-batch negatives, plus explicit hard "
+                + "negatives when the pairs have them): a dense encoder (SameDiff graph: word + character n-gram embeddings, "
+                + "their mean or one Transformer encoder block, projection) fused with a fixed lexical channel (TF-IDF or BM25 "
+                + "weighted words and character n-grams): the embedding's cosine is (1 - w) lexical + w dense cosine, the loss "
+                + "sees it (the dense part learns what word overlap misses), w is learnt and then chosen on validation pairs held "
+                + "out of the training data. Evaluates paraphrase retrieval (recall@1, "
                 + "recall@10, MRR) and STS Spearman correlation next to two bag-of-words baselines, TF-IDF and BM25; exports the encoder.",
                 "Without --pairs or --sentences it trains on an embedded paraphrase corpus generated in-process (with "
                         + "held-out pairs and STS pairs of sentences not seen in training)."},
-        footer = {"", "Outputs in --out: encoder.fb (SameDiff FlatBuffers, inference graph only) and vocabulary.json "
+        footer = {"", "Outputs in --out: encoder.fb (SameDiff FlatBuffers, inference graph only), vocabulary.json and lexical.json "
                 + "(use them with the embed and similar commands), metrics.json, checkpoint/ (latest epoch; --resume continues from it)."})
 public final class SentenceEncoderCommand implements Callable<Integer> {
 
@@ -61,8 +64,44 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
     @Option(names = "--eval-size", paramLabel = "N", defaultValue = "1000", description = "Embedded held-out pairs and STS pairs, each (default: ${DEFAULT-VALUE}).")
     int evalSize;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default: 3 on the embedded corpus; on files the "
+            + "run is --steps long).")
+    Integer epochsOption;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps, instead of --epochs (default on --pairs and "
+            + "--sentences files: " + FILE_STEPS_BAG + " with --encoder bag, " + FILE_STEPS_TRANSFORMER + " with transformer: "
+            + "about 7 minutes of training on 2 cores).")
+    Integer stepsOption;
+
+    @Option(names = "--encoder", paramLabel = "KIND", defaultValue = "bag", description = "Dense encoder: bag (mean of word and "
+            + "subword embeddings, projection) or transformer (one Transformer encoder block); default: ${DEFAULT-VALUE}.")
+    String encoderKind;
+
+    @Option(names = "--lexical", paramLabel = "WEIGHTING", defaultValue = "tfidf", description = "Lexical channel fused with the "
+            + "dense embedding: tfidf, bm25 (term weighting of its words and character n-grams) or none (dense embedding alone); "
+            + "default: ${DEFAULT-VALUE}.")
+    String lexicalKind;
+
+    @Option(names = "--lexical-buckets", paramLabel = "N", defaultValue = "16384", description = "Hashed columns of the lexical "
+            + "channel's words, and as many for its character n-grams (default: ${DEFAULT-VALUE}).")
+    int lexicalBuckets;
+
+    @Option(names = "--grams", paramLabel = "MIN-MAX", defaultValue = "3-5", description = "Character n-gram lengths of the lexical "
+            + "channel (default: ${DEFAULT-VALUE}).")
+    String grams;
+
+    @Option(names = "--gram-share", paramLabel = "S", defaultValue = "auto", description = "Share of the lexical cosine from "
+            + "character n-grams, the rest from whole words; auto: the best of 0, 0.25, 0.5, 0.75, 1 on the validation pairs "
+            + "(0.5 without them). Default: ${DEFAULT-VALUE}.")
+    String gramShare;
+
+    @Option(names = "--dense-weight", paramLabel = "W", defaultValue = "0.3", description = "Initial dense share of the fused "
+            + "cosine; learnt in training, then chosen on the validation pairs (default: ${DEFAULT-VALUE}).")
+    double denseWeight;
+
+    @Option(names = "--validation", paramLabel = "N", defaultValue = "500", description = "Training pairs held out to choose the "
+            + "dense weight (at most a tenth of them; 0: keep the learnt weight). Default: ${DEFAULT-VALUE}.")
+    int validationSize;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "64", description = "Pairs per step; the last partial batch of an epoch is dropped (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -123,6 +162,9 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
     @Option(names = "--stop-after-epochs", hidden = true, description = "Stop (as if interrupted) after this many epochs; for tests.")
     Integer stopAfterEpochs;
 
+    /** The default length of a run on files: about 7 minutes of training on WordNet pairs on a 2-core machine. */
+    static final int FILE_STEPS_BAG = 1200;
+    static final int FILE_STEPS_TRANSFORMER = 800;
     private static final int NGRAM = 3;
     private static final int SLOTS = 6;
     /** Held-out sentences compared between the exported and the in-training graph. */
@@ -130,13 +172,19 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || batch < 2 || dropout < 0 || dropout >= 1 || temperature <= 0 || trainSize < 2 || evalSize < 10) {
-            throw new IllegalArgumentException("need --epochs >= 1, --batch >= 2, 0 <= --dropout < 1, --temperature > 0, "
+        if (epochsOption != null && epochsOption < 1 || stepsOption != null && stepsOption < 0 || batch < 2 || dropout < 0 || dropout >= 1 || temperature <= 0 || trainSize < 2 || evalSize < 10) {
+            throw new IllegalArgumentException("need --epochs >= 1, --steps >= 0, --batch >= 2, 0 <= --dropout < 1, --temperature > 0, "
                     + "--train-size >= 2, --eval-size >= 10");
         }
         if (pairsFile != null && sentencesFile != null) {
             throw new IllegalArgumentException("give --pairs or --sentences, not both");
         }
+        if (epochsOption != null && stepsOption != null) {
+            throw new IllegalArgumentException("give --epochs or --steps, not both");
+        }
+        SentenceEncoder.Architecture architecture = choice("--encoder", encoderKind, SentenceEncoder.Architecture.class);
+        LexicalChannel.Weighting weighting = "none".equals(lexicalKind) ? null : choice("--lexical", lexicalKind, LexicalChannel.Weighting.class);
+        int[] gramRange = gramRange();
         Data data = loadData();
         if (data.train().size() < batch) {
             throw new IllegalArgumentException("only " + data.train().size() + " training rows, fewer than --batch " + batch);
@@ -158,15 +206,20 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             }
         });
         Vocabulary vocabulary = Vocabulary.build(trainingText, minCount, buckets, NGRAM, SLOTS, maxTokens);
-        SentenceEncoder encoder = SentenceEncoder.forVocabulary(vocabulary, dim, heads, ffn, projectionDim);
+        SentenceEncoder encoder = SentenceEncoder.forVocabulary(architecture, vocabulary, dim, heads, ffn, projectionDim);
+        LexicalChannel lexical = weighting == null ? null : lexicalChannel(trainingText, weighting, gramRange, data.validation());
         System.out.printf(Locale.ROOT, "data: %s, %d training %s%s; vocabulary %d words + %d n-gram buckets%n", data.source(),
                 data.train().size(), data.unsupervised() ? "sentences (unsupervised, SimCSE)" : "pairs",
                 hardNegatives ? " with hard negatives" : "", vocabulary.size(), buckets);
 
         int stepsPerEpoch = data.train().size() / batch;
-        int totalSteps = stepsPerEpoch * epochs;
+        int totalSteps = stepsOption != null ? stepsOption : epochsOption != null ? epochsOption * stepsPerEpoch
+                : data.embedded() ? 3 * stepsPerEpoch : architecture == SentenceEncoder.Architecture.BAG ? FILE_STEPS_BAG
+                : FILE_STEPS_TRANSFORMER;
+        int epochs = (totalSteps + stepsPerEpoch - 1) / stepsPerEpoch;
         String settings = String.join(" ", data.source(), "rows=" + data.train().size(), "unsupervised=" + data.unsupervised(),
-                "hard=" + hardNegatives, "epochs=" + epochs, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature,
+                "hard=" + hardNegatives, "validation=" + data.validation().size(),
+                "encoder=" + architecture, "lexical=" + lexical, "denseWeight=" + denseWeight, "steps=" + totalSteps, "batch=" + batch, "tau=" + temperature, "learnable=" + learnableTemperature,
                 "queue=" + queueSize, "queueStart=" + queueStartEpoch, "lr=" + learningRate, "warmup=" + warmupEpochs, "dropout=" + dropout, "dim=" + dim, "heads=" + heads, "ffn=" + ffn, "proj=" + projectionDim,
                 "tokens=" + maxTokens, "buckets=" + buckets, "minCount=" + minCount, "seed=" + seed);
 
@@ -185,18 +238,20 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume: the checkpoint in " + out + " was made with different settings:\n  checkpoint: "
                         + state.settings() + "\n  now:        " + settings);
             }
-            trainer = SentenceTrainer.restore(encoder, vocabulary, checkpointModel, hardNegatives, dropout);
+            trainer = SentenceTrainer.restore(encoder, vocabulary, lexical, checkpointModel, hardNegatives, dropout);
             System.out.printf(Locale.ROOT, "resuming after epoch %d of %d%n", state.epochsDone(), epochs);
         } else {
             Nd4j.getRandom().setSeed(seed);
-            var schedule = new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch), totalSteps, 0.01);
-            trainer = SentenceTrainer.create(encoder, vocabulary, hardNegatives, temperature, learnableTemperature, queueSize, dropout,
+            var schedule = new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch), Math.max(1, totalSteps), 0.01);
+            trainer = SentenceTrainer.create(encoder, vocabulary, lexical, denseWeight, hardNegatives, temperature, learnableTemperature, queueSize, dropout,
                     Adam.builder().learningRateSchedule(schedule).build());
             state = new TrainingState(settings, 0, List.of(), 0);
         }
 
         int lastEpoch = stopAfterEpochs == null ? epochs : Math.min(epochs, stopAfterEpochs);
-        System.out.printf(Locale.ROOT, "training: %d epochs of %d steps, %d pairs per step, InfoNCE tau %s%s%n", epochs, stepsPerEpoch, batch,
+        System.out.printf(Locale.ROOT, "training: %d steps (%d per epoch), %s encoder%s, %d pairs per step, InfoNCE tau %s%s%n",
+                totalSteps, stepsPerEpoch, architecture.name().toLowerCase(Locale.ROOT),
+                lexical == null ? "" : " fused with a lexical channel (" + lexical + ")", batch,
                 learnableTemperature ? temperature + " (learnable)" : temperature, queueSize > 0 ? ", memory queue " + queueSize + " from epoch " + (queueStartEpoch + 1) : "");
         List<Double> losses = new ArrayList<>(state.losses());
         int sentencesPerRow = hardNegatives ? 3 : 2;   // sentences encoded per row (SimCSE: the same one twice)
@@ -212,7 +267,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             if (epoch >= queueStartEpoch) {
                 trainer.startQueue();
             }
-            for (int step = 0; step < stepsPerEpoch; step++) {
+            for (int step = 0; step < Math.min(stepsPerEpoch, totalSteps - epoch * stepsPerEpoch); step++) {
                 int[] ids = order.subList(step * batch, (step + 1) * batch).stream().mapToInt(Integer::intValue).toArray();
                 double loss = trainer.fit(java.util.Arrays.stream(ids).mapToObj(data.train()::get).toList(), ids);
                 if (!Double.isFinite(loss)) {
@@ -234,14 +289,20 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             return 0;
         }
 
-        ExportedEncoder exported = new ExportedEncoder(trainer.inferenceGraph(), vocabulary);
+        ExportedEncoder exported = new ExportedEncoder(trainer.inferenceGraph(), vocabulary, lexical,
+                lexical == null ? 1 : trainer.denseWeight());
+        DenseWeightChoice weightChoice = null;
+        if (lexical != null && !data.validation().isEmpty()) {
+            weightChoice = DenseWeightChoice.choose(exported, data.validation());
+            exported = exported.withDenseWeight(weightChoice.denseWeight());
+        }
         exported.save(out);
-        double exportDifference = checkExport(trainer, data);
+        double exportDifference = checkExport(trainer, exported, data);
 
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("settings", settings);
         metrics.put("steps", losses.size());
-        metrics.put("firstLoss", losses.get(0));
+        metrics.put("firstLoss", losses.isEmpty() ? Double.NaN : losses.get(0));
         metrics.put("finalLoss", losses.subList(Math.max(0, losses.size() - stepsPerEpoch), losses.size()).stream()
                 .mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
         metrics.put("trainSeconds", state.trainSeconds());
@@ -250,6 +311,11 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             metrics.put("learnedTemperature", trainer.learnedTemperature());
         }
         metrics.put("exportMaxAbsDifference", exportDifference);
+        if (lexical != null) {
+            metrics.put("learntDenseWeight", trainer.denseWeight());
+            metrics.put("denseWeight", exported.denseWeight());
+            metrics.put("denseWeightChoice", weightChoice);
+        }
         List<String> evaluationText = data.evaluationText();
         SentenceEvaluation.evaluate(exported, new BagOfWords(trainingText, evaluationText), new Bm25(trainingText, evaluationText),
                 data.heldOut(), data.sts(), metrics);
@@ -259,9 +325,12 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Training rows (unsupervised: anchor = positive), held-out pairs and STS pairs (either may be null). */
-    private record Data(String source, List<ParaphraseCorpus.Pair> train, boolean unsupervised, List<ParaphraseCorpus.Pair> heldOut,
-                        List<ParaphraseCorpus.ScoredPair> sts) {
+    /**
+     * Training rows (unsupervised: anchor = positive), validation rows held out of them (to choose the dense weight),
+     * held-out pairs and STS pairs (either may be null).
+     */
+    private record Data(String source, boolean embedded, List<ParaphraseCorpus.Pair> train, List<ParaphraseCorpus.Pair> validation,
+                        boolean unsupervised, List<ParaphraseCorpus.Pair> heldOut, List<ParaphraseCorpus.ScoredPair> sts) {
 
         List<String> evaluationText() {
             List<String> text = new ArrayList<>();
@@ -280,29 +349,87 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         List<ParaphraseCorpus.Pair> heldOut = evalPairsFile == null ? null : SentenceFiles.pairs(evalPairsFile);
         List<ParaphraseCorpus.ScoredPair> sts = stsFile == null ? null : SentenceFiles.scoredPairs(stsFile);
         if (pairsFile != null) {
-            return new Data("pairs " + pairsFile, SentenceFiles.pairs(pairsFile), false, heldOut, sts);
+            return split("pairs " + pairsFile, false, SentenceFiles.pairs(pairsFile), false, heldOut, sts);
         }
         if (sentencesFile != null) {
             List<ParaphraseCorpus.Pair> rows = SentenceFiles.sentences(sentencesFile).stream().map(s -> new ParaphraseCorpus.Pair(s, s, null)).toList();
-            return new Data("sentences " + sentencesFile, rows, true, heldOut, sts);
+            return split("sentences " + sentencesFile, false, rows, true, heldOut, sts);
         }
         ParaphraseCorpus.Splits corpus = ParaphraseCorpus.generate(trainSize, evalSize, evalSize, seed);
         List<ParaphraseCorpus.Pair> train = unsupervised
                 ? corpus.train().stream().map(p -> new ParaphraseCorpus.Pair(p.anchor(), p.anchor(), null)).toList() : corpus.train();
-        return new Data("embedded paraphrase corpus", train, unsupervised, heldOut != null ? heldOut : corpus.heldOut(),
+        return split("embedded paraphrase corpus", true, train, unsupervised, heldOut != null ? heldOut : corpus.heldOut(),
                 sts != null ? sts : corpus.sts());
     }
 
     /**
-     * Reloads the exported graph and returns the largest difference between its embeddings and the training graph's
-     * (dropout off) on held-out or training sentences: a check that what was written is what was trained.
+     * Holds {@code --validation} rows (at most a tenth, chosen with the seed) out of supervised training data; none out
+     * of unsupervised data (an anchor that is its own positive validates nothing) or without a lexical channel.
      */
-    private double checkExport(SentenceTrainer trainer, Data data) throws Exception {
+    private Data split(String source, boolean embedded, List<ParaphraseCorpus.Pair> rows, boolean unsupervisedRows,
+                       List<ParaphraseCorpus.Pair> heldOut, List<ParaphraseCorpus.ScoredPair> sts) {
+        if (validationSize < 0) {
+            throw new IllegalArgumentException("--validation must be >= 0; got " + validationSize);
+        }
+        int held = unsupervisedRows || "none".equals(lexicalKind) ? 0 : Math.min(validationSize, rows.size() / 10);
+        List<ParaphraseCorpus.Pair> shuffled = new ArrayList<>(rows);
+        Collections.shuffle(shuffled, new Random(seed - 1));
+        List<ParaphraseCorpus.Pair> validation = List.copyOf(shuffled.subList(0, held));
+        java.util.Set<ParaphraseCorpus.Pair> heldRows = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        heldRows.addAll(validation);
+        List<ParaphraseCorpus.Pair> train = rows.stream().filter(r -> !heldRows.contains(r)).toList();   // in the file's order
+        return new Data(source, embedded, train, validation, unsupervisedRows, heldOut, sts);
+    }
+
+    private static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException(option + ": unknown value '" + value + "'; expected one of "
+                + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList()
+                + ("--lexical".equals(option) ? " or none" : ""));
+    }
+
+    private LexicalChannel lexicalChannel(List<String> trainingText, LexicalChannel.Weighting weighting, int[] gramRange,
+                                          List<ParaphraseCorpus.Pair> validation) {
+        boolean auto = "auto".equals(gramShare);
+        double share;
+        try {
+            share = auto ? 0.5 : Double.parseDouble(gramShare);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--gram-share must be a number in [0, 1] or auto; got '" + gramShare + "'");
+        }
+        LexicalChannel fitted = LexicalChannel.fit(trainingText, weighting, lexicalBuckets, lexicalBuckets, gramRange[0], gramRange[1], share);
+        return auto && !validation.isEmpty() ? DenseWeightChoice.chooseGramShare(fitted, validation) : fitted;
+    }
+
+    private int[] gramRange() {
+        String[] ends = grams.split("-", -1);
+        try {
+            int[] range = {Integer.parseInt(ends[0].trim()), Integer.parseInt(ends[ends.length - 1].trim())};
+            if (ends.length <= 2 && range[0] >= 1 && range[1] >= range[0]) {
+                return range;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--grams must be MIN-MAX with 1 <= MIN <= MAX (e.g. 3-5) or one length; got '" + grams + "'");
+    }
+
+    /**
+     * Reloads the export and returns the largest difference between its embeddings and those of the in-memory encoder
+     * (the training graph's weights, dropout off, and the lexical channel) on held-out or training sentences: a check
+     * that what was written is what was trained.
+     */
+    private double checkExport(SentenceTrainer trainer, ExportedEncoder trained, Data data) throws Exception {
         List<String> sample = (data.heldOut() != null ? data.heldOut() : data.train()).stream().map(ParaphraseCorpus.Pair::anchor)
                 .limit(EXPORT_CHECK).toList();
+        ExportedEncoder loaded = ExportedEncoder.load(out);
         INDArray expected = trainer.embed(sample);
-        INDArray reloaded = ExportedEncoder.load(out).embed(sample);
-        double difference = expected.sub(reloaded).amaxNumber().doubleValue();
+        double difference = Math.max(expected.sub(loaded.dense(sample)).amaxNumber().doubleValue(),
+                trained.embed(sample).sub(loaded.embed(sample)).amaxNumber().doubleValue());
         if (difference > 1e-4 * Math.max(1, expected.amaxNumber().doubleValue())) {
             throw new IllegalStateException("the exported encoder's embeddings differ from the trained one's by " + difference);
         }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,6 +24,31 @@ final class SentenceEvaluation {
         SentenceMetrics.Retrieval retrieval(List<String> anchors, List<String> positives, List<String> distractors);
 
         INDArray pairScores(List<String> first, List<String> second);
+
+        /** A method that scores every query against every candidate with a symmetric similarity. */
+        static Method similarity(BiFunction<List<String>, List<String>, INDArray> similarities) {
+            return new Method() {
+                @Override
+                public SentenceMetrics.Retrieval retrieval(List<String> anchors, List<String> positives, List<String> distractors) {
+                    List<String> candidates = new ArrayList<>(positives);
+                    candidates.addAll(distractors);
+                    return SentenceMetrics.retrieval(similarities.apply(anchors, candidates));
+                }
+
+                @Override
+                public INDArray pairScores(List<String> first, List<String> second) {
+                    double[] scores = new double[first.size()];
+                    for (int from = 0; from < first.size(); from += PAIR_CHUNK) {
+                        int to = Math.min(first.size(), from + PAIR_CHUNK);
+                        INDArray block = similarities.apply(first.subList(from, to), second.subList(from, to));
+                        for (int i = from; i < to; i++) {
+                            scores[i] = block.getDouble(i - from, i - from);
+                        }
+                    }
+                    return Nd4j.createFromArray(scores);
+                }
+            };
+        }
 
         /** A method that embeds sentences and compares them by cosine similarity. */
         static Method cosine(Function<List<String>, INDArray> embed) {
@@ -58,13 +84,20 @@ final class SentenceEvaluation {
         }
     }
 
+    /** Pairs scored per block by a similarity method (a block's matrix is PAIR_CHUNK²). */
+    private static final int PAIR_CHUNK = 256;
+
     private SentenceEvaluation() {
     }
 
     static void evaluate(ExportedEncoder encoder, BagOfWords bagOfWords, Bm25 bm25, List<ParaphraseCorpus.Pair> heldOut,
                          List<ParaphraseCorpus.ScoredPair> sts, Map<String, Object> metrics) {
         Map<String, Method> methods = new LinkedHashMap<>();
-        methods.put("encoder", Method.cosine(encoder::embed));
+        methods.put("encoder", Method.similarity(encoder::similarities));
+        if (encoder.hasLexicalChannel()) {
+            methods.put("lexical", Method.similarity(encoder::lexicalSimilarities));
+            methods.put("dense", Method.similarity(encoder::denseSimilarities));
+        }
         methods.put("tfidf", Method.cosine(bagOfWords::vectors));
         methods.put("bm25", Method.bm25(bm25));
         if (heldOut != null) {

@@ -26,6 +26,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * {@link #startQueue started}, the positives of past steps are extra negatives of every anchor except those of the same pair (ids: each pair's index in the
  * training data); they come from the same encoder a few steps earlier, as in cross-batch memory (Wang et al. 2020),
  * not from a momentum encoder as in MoCo.
+ *
+ * <p>With a {@link LexicalChannel}, each sentence's vector in the loss is the concatenation of its fixed unit-length
+ * lexical vector and its unit-length dense embedding times a learnt gain {@code g}: after InfoNCE's normalisation the
+ * logits are {@code ((1 − λ) lexical cosine + λ dense cosine) / τ} with {@code λ = g² / (1 + g²)}, so the dense encoder
+ * learns what the lexical channel misses (the residual) and the mix is learnt with it. The lexical vectors are fed
+ * restricted to the columns the batch uses, which leaves their dot products unchanged.
  */
 final class SentenceTrainer {
 
@@ -36,9 +42,12 @@ final class SentenceTrainer {
     static final String LOGIT_SCALE = "logit_scale";
     static final String PAIR_IDS = "pair_ids";
     static final String QUEUE = "queue";
+    /** The log of the dense half's length in the fused vector: the dense share of the fused cosine is e^2t / (1 + e^2t). */
+    static final String DENSE_GAIN = "dense_log_gain";
 
     private final SentenceEncoder encoder;
     private final Vocabulary vocabulary;
+    private final LexicalChannel lexical;
     private final SameDiff sd;
     private final boolean hardNegatives;
     private final boolean queue;
@@ -46,9 +55,15 @@ final class SentenceTrainer {
     private final double keep;
     private final LastLoss lastLoss = new LastLoss(LOSS);
 
-    private SentenceTrainer(SentenceEncoder encoder, Vocabulary vocabulary, SameDiff sd, boolean hardNegatives, double dropout) {
+    private SentenceTrainer(SentenceEncoder encoder, Vocabulary vocabulary, LexicalChannel lexical, SameDiff sd, boolean hardNegatives,
+                            double dropout) {
+        if (lexical != null != sd.hasVariable(DENSE_GAIN)) {
+            throw new IllegalArgumentException("the training graph " + (lexical == null ? "has" : "has no") + " a lexical channel, "
+                    + "but the run " + (lexical == null ? "has none" : "has one"));
+        }
         this.encoder = encoder;
         this.vocabulary = vocabulary;
+        this.lexical = lexical;
         this.sd = sd;
         this.hardNegatives = hardNegatives;
         this.queue = sd.hasVariable(QUEUE + "/keys");
@@ -69,25 +84,39 @@ final class SentenceTrainer {
         }
     }
 
-    /**
-     * @param temperature          τ, or the initial τ when learnable
-     * @param learnableTemperature CLIP's learnable logit scale {@code min(e^t, 100)}, {@code t} starting at {@code ln(1/τ)}
-     * @param queueSize            past positives kept as extra negatives (0: none); not with hard negatives
-     */
+    /** A trainer without a lexical channel: the loss sees the dense embeddings alone. */
     static SentenceTrainer create(SentenceEncoder encoder, Vocabulary vocabulary, boolean hardNegatives, double temperature,
                                   boolean learnableTemperature, int queueSize, double dropout, IUpdater updater) {
-        if (queueSize > 0 && hardNegatives) {
-            throw new IllegalArgumentException("a memory queue cannot be combined with hard negatives (InfoNCE with a queue takes no "
-                    + "explicit negatives); drop the hard negatives or the queue");
+        return create(encoder, vocabulary, null, 0, hardNegatives, temperature, learnableTemperature, queueSize, dropout, updater);
+    }
+
+    /**
+     * @param lexical              the fixed lexical channel fused with the dense embeddings in the loss, or null
+     * @param denseWeight          with a lexical channel: the initial dense share λ of the fused cosine (0 < λ < 1)
+     * @param temperature          τ, or the initial τ when learnable
+     * @param learnableTemperature CLIP's learnable logit scale {@code min(e^t, 100)}, {@code t} starting at {@code ln(1/τ)}
+     * @param queueSize            past positives kept as extra negatives (0: none); not with hard negatives or a lexical channel
+     */
+    static SentenceTrainer create(SentenceEncoder encoder, Vocabulary vocabulary, LexicalChannel lexical, double denseWeight,
+                                  boolean hardNegatives, double temperature, boolean learnableTemperature, int queueSize, double dropout,
+                                  IUpdater updater) {
+        if (queueSize > 0 && (hardNegatives || lexical != null)) {
+            throw new IllegalArgumentException("a memory queue cannot be combined with " + (hardNegatives ? "hard negatives (InfoNCE "
+                    + "with a queue takes no explicit negatives); drop the hard negatives or the queue"
+                    : "the lexical channel (the queue holds dense embeddings only); use --lexical none or no queue"));
+        }
+        if (lexical != null && !(denseWeight > 0 && denseWeight < 1)) {
+            throw new IllegalArgumentException("the initial dense weight must be strictly between 0 and 1; got " + denseWeight);
         }
         SameDiff sd = SameDiff.create();
-        SDVariable anchors = encoder.encode(sd, ANCHOR, ANCHOR + "_" + SentenceEncoder.EMBEDDING, true, DataType.FLOAT);
-        SDVariable positives = encoder.encode(sd, POSITIVE, POSITIVE + "_" + SentenceEncoder.EMBEDDING, true, DataType.FLOAT);
-        SDVariable negatives = hardNegatives
-                ? encoder.encode(sd, NEGATIVE, NEGATIVE + "_" + SentenceEncoder.EMBEDDING, true, DataType.FLOAT) : null;
+        SDVariable gain = lexical == null ? null
+                : sd.var(DENSE_GAIN, Nd4j.scalar(DataType.FLOAT, 0.5 * Math.log(denseWeight / (1 - denseWeight))).reshape(1, 1));
+        SDVariable anchors = branch(sd, encoder, ANCHOR, gain);
+        SDVariable positives = branch(sd, encoder, POSITIVE, gain);
+        SDVariable negatives = hardNegatives ? branch(sd, encoder, NEGATIVE, gain) : null;
         LogitScale scale = learnableTemperature ? LogitScale.learnable(LogitScale.variable(sd, LOGIT_SCALE, temperature))
                 : LogitScale.fixed(temperature);
-        List<String> inputs = inputs(hardNegatives);
+        List<String> inputs = inputs(encoder, lexical != null, hardNegatives);
         if (queueSize > 0) {
             SDMemoryQueue queue = SDMemoryQueue.create(sd, QUEUE, queueSize, encoder.projectionDim(), DataType.FLOAT);
             SDVariable ids = sd.placeHolder(PAIR_IDS, DataType.FLOAT, -1);
@@ -97,22 +126,46 @@ final class SentenceTrainer {
             new SDContrastive(sd).infoNce(LOSS, anchors, positives, negatives, null, scale, true);
         }
         sd.setTrainingConfig(TrainingConfig.builder().updater(updater).dataSetFeatureMapping(inputs).markLabelsUnused().build());
-        return new SentenceTrainer(encoder, vocabulary, sd, hardNegatives, dropout);
+        return new SentenceTrainer(encoder, vocabulary, lexical, sd, hardNegatives, dropout);
+    }
+
+    /** The vectors the loss sees for one input: the dense embeddings, or with a lexical channel the fused vectors. */
+    private static SDVariable branch(SameDiff sd, SentenceEncoder encoder, String input, SDVariable gain) {
+        SDVariable dense = encoder.encode(sd, input, input + "_" + SentenceEncoder.EMBEDDING, true, DataType.FLOAT);
+        if (gain == null) {
+            return dense;
+        }
+        // keepDims sums: M2.1's backward of a sum without keepDims fails
+        SDVariable unit = dense.div(sd.math.sqrt(dense.mul(dense).sum(true, 1).add(1e-12)));
+        SDVariable lexicalRows = sd.placeHolder(lexicalInput(input), DataType.FLOAT, -1, -1);
+        return sd.concat(1, lexicalRows, unit.mul(sd.math.exp(gain)));
+    }
+
+    static String lexicalInput(String input) {
+        return input + "_lexical";
     }
 
     /** Continues from a checkpoint written by {@link #save} (graph, weights and optimizer state). */
-    static SentenceTrainer restore(SentenceEncoder encoder, Vocabulary vocabulary, Path checkpoint, boolean hardNegatives, double dropout) {
-        return new SentenceTrainer(encoder, vocabulary, SameDiff.load(checkpoint.toFile(), true), hardNegatives, dropout);
+    static SentenceTrainer restore(SentenceEncoder encoder, Vocabulary vocabulary, LexicalChannel lexical, Path checkpoint,
+                                   boolean hardNegatives, double dropout) {
+        return new SentenceTrainer(encoder, vocabulary, lexical, SameDiff.load(checkpoint.toFile(), true), hardNegatives, dropout);
     }
 
     /** The placeholders fed by each step, in order. */
-    private static List<String> inputs(boolean hardNegatives) {
+    private static List<String> inputs(SentenceEncoder encoder, boolean lexical, boolean hardNegatives) {
         List<String> names = new ArrayList<>();
         for (String input : hardNegatives ? List.of(ANCHOR, POSITIVE, NEGATIVE) : List.of(ANCHOR, POSITIVE)) {
-            names.addAll(List.of(TokenBatch.wordsInput(input), TokenBatch.tokensInput(input),
-                    SentenceEncoder.embeddingDropout(input), SentenceEncoder.ffnDropout(input)));
+            names.addAll(denseInputs(encoder, input));
+            names.addAll(lexical ? List.of(lexicalInput(input)) : List.of());
         }
         return names;
+    }
+
+    private static List<String> denseInputs(SentenceEncoder encoder, String input) {
+        return encoder.architecture() == SentenceEncoder.Architecture.TRANSFORMER
+                ? List.of(TokenBatch.wordsInput(input), TokenBatch.tokensInput(input), SentenceEncoder.embeddingDropout(input),
+                SentenceEncoder.ffnDropout(input))
+                : List.of(TokenBatch.wordsInput(input), TokenBatch.tokensInput(input), SentenceEncoder.embeddingDropout(input));
     }
 
     /**
@@ -121,11 +174,18 @@ final class SentenceTrainer {
      * @param ids each pair's index in the training data (used by the memory queue only)
      */
     double fit(List<ParaphraseCorpus.Pair> batch, int[] ids) {
-        List<INDArray> features = new ArrayList<>();
-        features.addAll(input(batch.stream().map(ParaphraseCorpus.Pair::anchor).toList(), true));
-        features.addAll(input(batch.stream().map(ParaphraseCorpus.Pair::positive).toList(), true));
+        List<List<String>> groups = new ArrayList<>(List.of(batch.stream().map(ParaphraseCorpus.Pair::anchor).toList(),
+                batch.stream().map(ParaphraseCorpus.Pair::positive).toList()));
         if (hardNegatives) {
-            features.addAll(input(batch.stream().map(ParaphraseCorpus.Pair::negative).toList(), true));
+            groups.add(batch.stream().map(ParaphraseCorpus.Pair::negative).toList());
+        }
+        List<INDArray> lexicalRows = lexical == null ? null : lexical.restricted(groups);
+        List<INDArray> features = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            features.addAll(input(groups.get(g), true));
+            if (lexicalRows != null) {
+                features.add(lexicalRows.get(g));
+            }
         }
         if (queue) {
             features.add(Nd4j.createFromArray(ids).castTo(DataType.FLOAT));
@@ -137,8 +197,10 @@ final class SentenceTrainer {
     private List<INDArray> input(List<String> sentences, boolean dropout) {
         TokenBatch tokens = vocabulary.encode(sentences);
         long n = sentences.size();
-        return List.of(tokens.words(), tokens.tokens(), mask(dropout, n, encoder.maxTokens(), encoder.dim()),
-                mask(dropout, n, encoder.maxTokens(), encoder.ffn()));
+        INDArray embeddingMask = mask(dropout, n, encoder.maxTokens(), encoder.dim());
+        return encoder.architecture() == SentenceEncoder.Architecture.TRANSFORMER
+                ? List.of(tokens.words(), tokens.tokens(), embeddingMask, mask(dropout, n, encoder.maxTokens(), encoder.ffn()))
+                : List.of(tokens.words(), tokens.tokens(), embeddingMask);
     }
 
     /** Inverted dropout: entries 1/keep with probability keep, else 0; all ones without dropout. */
@@ -152,7 +214,7 @@ final class SentenceTrainer {
     /** Embeddings from the training graph's anchor branch with dropout off (what the exported graph must reproduce). */
     INDArray embed(List<String> sentences) {
         List<INDArray> values = input(sentences, false);
-        List<String> names = inputs(false).subList(0, 4);
+        List<String> names = denseInputs(encoder, ANCHOR);
         Map<String, INDArray> feed = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             feed.put(names.get(i), values.get(i));
@@ -165,6 +227,15 @@ final class SentenceTrainer {
     double learnedTemperature() {
         return sd.hasVariable(LOGIT_SCALE)
                 ? 1 / Math.min(Math.exp(sd.getVariable(LOGIT_SCALE).getArr().getDouble(0)), LogitScale.DEFAULT_MAX_SCALE) : Double.NaN;
+    }
+
+    /** With a lexical channel, the learnt dense share λ of the fused cosine; else 1. */
+    double denseWeight() {
+        if (!sd.hasVariable(DENSE_GAIN)) {
+            return 1;
+        }
+        double gain = Math.exp(2 * sd.getVariable(DENSE_GAIN).getArr().getDouble(0));
+        return gain / (1 + gain);
     }
 
     /** The inference graph (no dropout, no loss, no optimizer state) holding the trained weights. */

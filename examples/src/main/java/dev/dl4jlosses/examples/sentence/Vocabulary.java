@@ -158,7 +158,7 @@ public final class Vocabulary {
     }
 
     /** FNV-1a over the UTF-8 bytes: a stable hash (unlike String.hashCode, not tied to the JVM's choice). */
-    private static int fnv1a(String text) {
+    static int fnv1a(String text) {
         int hash = 0x811c9dc5;
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             hash ^= b & 0xff;
