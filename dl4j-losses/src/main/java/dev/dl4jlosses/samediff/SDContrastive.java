@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import dev.dl4jlosses.core.Checks;
+import dev.dl4jlosses.core.ComputePrecision;
 import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
 import dev.dl4jlosses.core.math.BatchHardTripletKernel;
 import dev.dl4jlosses.core.math.CircleKernel;
@@ -97,7 +98,15 @@ public final class SDContrastive {
      * SimCLR's NT-Xent over two views {@code [N, d]} each: row i of both views is image i; all 2N rows are anchors.
      */
     public SDVariable simClr(String name, SDVariable view1, SDVariable view2, double temperature) {
-        return twoViews(name, "simClr", NTXentKernel.INSTANCE, view1, view2, LogitScale.fixed(temperature));
+        LogitScale scale = LogitScale.fixed(temperature);
+        if (!TwoViewBodies.covers(ComputePrecision.of(view1.dataType()), 1 / temperature)) {
+            return twoViews(name, "simClr", NTXentKernel.INSTANCE, view1, view2, scale);
+        }
+        GraphChecks.matrix("view1", view1);
+        GraphChecks.matrix("view2", view2);
+        GraphChecks.sameStaticShape("view1", view1, "view2", view2);
+        return runner.run(name, "simClr", Reduction.MEAN_OVER_VALID_ANCHORS, List.of(view1, view2), scale, null,
+                TwoViewBodies.ntXent(ops, 1 / temperature));
     }
 
     /** SupCon {@code L_out} (Khosla et al. 2020). See {@code LossSupCon}. */
@@ -188,6 +197,15 @@ public final class SDContrastive {
                               LogitScale scale, boolean symmetric, HardNegatives hardNegatives) {
         if (negatives != null) {
             GraphChecks.matrix("negatives", negatives);
+        }
+        if (negatives == null && labels == null && hardNegatives == null && !scale.isLearnable()
+                && TwoViewBodies.covers(ComputePrecision.of(queries.dataType()), 1 / scale.temperature())) {
+            // query i's only positive is key i and every other key is a negative: the one-to-one form
+            GraphChecks.matrix("queries", queries);
+            GraphChecks.matrix("keys", keys);
+            GraphChecks.sameStaticShape("queries", queries, "keys", keys);
+            return runner.run(name, "infoNce", Reduction.MEAN_OVER_VALID_ANCHORS, List.of(queries, keys), scale, null,
+                    TwoViewBodies.infoNce(ops, 1 / scale.temperature(), symmetric));
         }
         return crossEntropy(name, "infoNce", queries, keys, negatives, null, labels, scale, symmetric, hardNegatives, true);
     }

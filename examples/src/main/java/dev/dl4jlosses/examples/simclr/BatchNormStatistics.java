@@ -14,7 +14,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * (biased) variance of every batch-norm layer. The averages are graph constants ({@code "<layer>_mean"},
  * {@code "<layer>_var"}), so {@code sd.save} keeps them; only training steps update them, inference leaves them alone.
  */
-final class BatchNormStatistics extends BaseListener {
+public final class BatchNormStatistics extends BaseListener {
 
     private static final String MEAN_SUFFIX = "_batch_mean";
     private static final String VARIANCE_SUFFIX = "_batch_var";

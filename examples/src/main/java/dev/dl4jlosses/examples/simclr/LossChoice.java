@@ -107,7 +107,11 @@ public enum LossChoice {
         checkHardNegatives(hardNegatives);
         SDContrastive losses = new SDContrastive(sd);
         return switch (this) {
-            case NTXENT -> losses.ntXent(name, z, labels, temperature, true, hardNegatives);
+            // the views' layout is the batch's (view 1 rows, then view 2 rows, image i at row i of both), so without hard
+            // negatives NT-Xent is simClr on the two halves: the graph then knows each anchor's positive and takes the
+            // two-view form (no ids, a few N×N arrays instead of the general path's dozens)
+            case NTXENT -> hardNegatives == null ? simClr(sd, losses, name, z, temperature)
+                    : losses.ntXent(name, z, labels, temperature, true, hardNegatives);
             case SUPCON -> losses.supCon(name, z, labels, temperature, true, hardNegatives);
             case CIRCLE -> losses.circle(name, z, labels, LossCircle.DEFAULT_MARGIN, LossCircle.DEFAULT_GAMMA);
             case SIMPLE -> losses.simple(name, z, labels, LossSimple.DEFAULT_LAMBDA);
@@ -124,5 +128,10 @@ public enum LossChoice {
                 yield losses.infoNce(name, views[0], views[1], null, null, temperature, true, hardNegatives);
             }
         };
+    }
+
+    private static SDVariable simClr(SameDiff sd, SDContrastive losses, String name, SDVariable z, double temperature) {
+        SDVariable[] views = sd.split(z, 2, 0);
+        return losses.simClr(name, views[0], views[1], temperature);
     }
 }
