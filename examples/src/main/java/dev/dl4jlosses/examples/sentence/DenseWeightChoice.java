@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -26,17 +27,47 @@ record DenseWeightChoice(double denseWeight, double learnt, double mrr, double l
     /** Candidates besides the learnt λ. */
     static final double[] GRID = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1};
 
-    static DenseWeightChoice choose(ExportedEncoder learnt, List<ParaphraseCorpus.Pair> validation) {
-        List<String> anchors = validation.stream().map(ParaphraseCorpus.Pair::anchor).toList();
-        List<String> candidates = new ArrayList<>(validation.stream().map(ParaphraseCorpus.Pair::positive).toList());
-        candidates.addAll(validation.stream().map(ParaphraseCorpus.Pair::negative).filter(Objects::nonNull).toList());
-        INDArray lexical = learnt.lexicalSimilarities(anchors, candidates);
-        INDArray dense = learnt.denseSimilarities(anchors, candidates);
+    /**
+     * The validation pairs with their (fixed) lexical cosines, so that checking the dense encoder during training
+     * costs one dense forward pass over them.
+     */
+    static final class Validator {
+
+        private final int pairs;
+        private final List<String> anchors;
+        private final List<String> candidates;
+        private final INDArray lexical;
+
+        Validator(LexicalChannel channel, List<ParaphraseCorpus.Pair> validation) {
+            pairs = validation.size();
+            anchors = validation.stream().map(ParaphraseCorpus.Pair::anchor).toList();
+            List<String> all = new ArrayList<>(validation.stream().map(ParaphraseCorpus.Pair::positive).toList());
+            all.addAll(validation.stream().map(ParaphraseCorpus.Pair::negative).filter(Objects::nonNull).toList());
+            candidates = List.copyOf(all);
+            lexical = channel.cosines(anchors, candidates);
+        }
+
+        /** The validation MRR at the best λ of {@link #GRID} for dense embeddings from {@code embed}. */
+        double bestMrr(Function<List<String>, INDArray> embed) {
+            INDArray dense = SentenceMetrics.unitRows(embed.apply(anchors)).mmul(SentenceMetrics.unitRows(embed.apply(candidates)).transpose());
+            double best = -1;
+            for (double w : GRID) {
+                best = Math.max(best, mrr(lexical, dense, w));
+            }
+            return best;
+        }
+
+        DenseWeightChoice choose(ExportedEncoder learnt) {
+            return DenseWeightChoice.choose(pairs, lexical, learnt.denseSimilarities(anchors, candidates), learnt.denseWeight());
+        }
+    }
+
+    private static DenseWeightChoice choose(int pairs, INDArray lexical, INDArray dense, double learnt) {
         TreeSet<Double> weights = new TreeSet<>();
         for (double w : GRID) {
             weights.add(w);
         }
-        weights.add(learnt.denseWeight());
+        weights.add(learnt);
         double best = Double.NaN;
         double bestMrr = -1;
         for (double w : weights) {
@@ -46,10 +77,9 @@ record DenseWeightChoice(double denseWeight, double learnt, double mrr, double l
                 bestMrr = mrr;
             }
         }
-        DenseWeightChoice choice = new DenseWeightChoice(best, learnt.denseWeight(), bestMrr, mrr(lexical, dense, 0),
-                mrr(lexical, dense, learnt.denseWeight()));
+        DenseWeightChoice choice = new DenseWeightChoice(best, learnt, bestMrr, mrr(lexical, dense, 0), mrr(lexical, dense, learnt));
         System.out.printf(Locale.ROOT, "dense weight on %d validation pairs: learnt %.3f (MRR %.3f), lexical alone MRR %.3f; chosen %.3f "
-                + "(MRR %.3f)%n", validation.size(), choice.learnt(), choice.learntMrr(), choice.lexicalMrr(), best, bestMrr);
+                + "(MRR %.3f)%n", pairs, choice.learnt(), choice.learntMrr(), choice.lexicalMrr(), best, bestMrr);
         return choice;
     }
 

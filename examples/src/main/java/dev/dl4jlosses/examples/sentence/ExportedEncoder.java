@@ -149,4 +149,20 @@ public final class ExportedEncoder {
         }
         return chunks.size() == 1 ? chunks.get(0) : Nd4j.concat(0, chunks.toArray(INDArray[]::new));
     }
+
+    /**
+     * Reloads the export in {@code dir} and returns the largest difference between its embeddings and those of the
+     * in-memory encoder on {@code sample}: dense, against the training graph's own forward pass (dropout off), and fused,
+     * against {@code inMemory} (whose lexical channel was never written): a check that what was written is what was trained.
+     */
+    static double verify(Path dir, SentenceTrainer trainer, ExportedEncoder inMemory, List<String> sample) throws IOException {
+        ExportedEncoder loaded = load(dir);
+        INDArray expected = trainer.embed(sample);
+        double difference = Math.max(expected.sub(loaded.dense(sample)).amaxNumber().doubleValue(),
+                inMemory.embed(sample).sub(loaded.embed(sample)).amaxNumber().doubleValue());
+        if (difference > 1e-4 * Math.max(1, expected.amaxNumber().doubleValue())) {
+            throw new IllegalStateException("the exported encoder's embeddings differ from the trained one's by " + difference);
+        }
+        return difference;
+    }
 }

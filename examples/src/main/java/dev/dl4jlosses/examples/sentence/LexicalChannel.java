@@ -110,6 +110,37 @@ public final class LexicalChannel {
                 new double[]{Math.max(lengths[0] / n, 1e-9), Math.max(lengths[1] / n, 1e-9)});
     }
 
+    /**
+     * Fits the channel; with {@code gramShare} "auto" and validation pairs, the n-gram share is chosen on them
+     * ({@link DenseWeightChoice#chooseGramShare}), without them it is 0.5.
+     */
+    static LexicalChannel fitChoosingShare(List<String> trainingText, Weighting weighting, int buckets, int[] gramRange, String gramShare,
+                                           List<ParaphraseCorpus.Pair> validation) {
+        boolean auto = "auto".equals(gramShare);
+        double share;
+        try {
+            share = auto ? 0.5 : Double.parseDouble(gramShare);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--gram-share must be a number in [0, 1] or auto; got '" + gramShare + "'");
+        }
+        LexicalChannel fitted = fit(trainingText, weighting, buckets, buckets, gramRange[0], gramRange[1], share);
+        return auto && !validation.isEmpty() ? DenseWeightChoice.chooseGramShare(fitted, validation) : fitted;
+    }
+
+    /** Parses {@code MIN-MAX} (or one length) into the n-gram lengths {@code {min, max}}. */
+    static int[] gramRange(String text) {
+        String[] ends = text.split("-", -1);
+        try {
+            int[] range = {Integer.parseInt(ends[0].trim()), Integer.parseInt(ends[ends.length - 1].trim())};
+            if (ends.length <= 2 && range[0] >= 1 && range[1] >= range[0]) {
+                return range;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--grams must be MIN-MAX with 1 <= MIN <= MAX (e.g. 3-5) or one length; got '" + text + "'");
+    }
+
     /** The same fitted channel with another share of the cosine from n-grams. */
     public LexicalChannel withGramShare(double share) {
         return new LexicalChannel(weighting, wordBuckets, gramBuckets, minGram, maxGram, share, idf, meanLengths);

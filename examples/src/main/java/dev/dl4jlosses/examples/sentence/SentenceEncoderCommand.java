@@ -73,7 +73,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             + "about 7 minutes of training on 2 cores).")
     Integer stepsOption;
 
-    @Option(names = "--encoder", paramLabel = "KIND", defaultValue = "bag", description = "Dense encoder: bag (mean of word and "
+    @Option(names = "--encoder", paramLabel = "KIND", defaultValue = "transformer", description = "Dense encoder: bag (mean of word and "
             + "subword embeddings, projection) or transformer (one Transformer encoder block); default: ${DEFAULT-VALUE}.")
     String encoderKind;
 
@@ -156,6 +156,11 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of data, initialisation, shuffling and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--validate-every", paramLabel = "N", defaultValue = "100", description = "With validation pairs: every N steps "
+            + "(and before the first) score the fused encoder on them; the best-scoring weights are the ones exported (early "
+            + "stopping). 0: export the last weights. Default: ${DEFAULT-VALUE}.")
+    int validateEvery;
+
     @Option(names = "--resume", description = "Continue from the checkpoint in --out (same settings required).")
     boolean resume;
 
@@ -164,7 +169,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
 
     /** The default length of a run on files: about 7 minutes of training on WordNet pairs on a 2-core machine. */
     static final int FILE_STEPS_BAG = 1200;
-    static final int FILE_STEPS_TRANSFORMER = 800;
+    static final int FILE_STEPS_TRANSFORMER = 1000;
     private static final int NGRAM = 3;
     private static final int SLOTS = 6;
     /** Held-out sentences compared between the exported and the in-training graph. */
@@ -184,8 +189,8 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         }
         SentenceEncoder.Architecture architecture = choice("--encoder", encoderKind, SentenceEncoder.Architecture.class);
         LexicalChannel.Weighting weighting = "none".equals(lexicalKind) ? null : choice("--lexical", lexicalKind, LexicalChannel.Weighting.class);
-        int[] gramRange = gramRange();
-        Data data = loadData();
+        int[] gramRange = LexicalChannel.gramRange(grams);
+        SentenceData data = loadData();
         if (data.train().size() < batch) {
             throw new IllegalArgumentException("only " + data.train().size() + " training rows, fewer than --batch " + batch);
         }
@@ -207,7 +212,8 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         });
         Vocabulary vocabulary = Vocabulary.build(trainingText, minCount, buckets, NGRAM, SLOTS, maxTokens);
         SentenceEncoder encoder = SentenceEncoder.forVocabulary(architecture, vocabulary, dim, heads, ffn, projectionDim);
-        LexicalChannel lexical = weighting == null ? null : lexicalChannel(trainingText, weighting, gramRange, data.validation());
+        LexicalChannel lexical = weighting == null ? null : LexicalChannel.fitChoosingShare(trainingText, weighting, lexicalBuckets, gramRange, gramShare,
+                data.validation());
         System.out.printf(Locale.ROOT, "data: %s, %d training %s%s; vocabulary %d words + %d n-gram buckets%n", data.source(),
                 data.train().size(), data.unsupervised() ? "sentences (unsupervised, SimCSE)" : "pairs",
                 hardNegatives ? " with hard negatives" : "", vocabulary.size(), buckets);
@@ -245,7 +251,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             var schedule = new WarmupCosineSchedule(learningRate, (int) Math.round(warmupEpochs * stepsPerEpoch), Math.max(1, totalSteps), 0.01);
             trainer = SentenceTrainer.create(encoder, vocabulary, lexical, denseWeight, hardNegatives, temperature, learnableTemperature, queueSize, dropout,
                     Adam.builder().learningRateSchedule(schedule).build());
-            state = new TrainingState(settings, 0, List.of(), 0);
+            state = new TrainingState(settings, 0, List.of(), 0, -1, -1);
         }
 
         int lastEpoch = stopAfterEpochs == null ? epochs : Math.min(epochs, stopAfterEpochs);
@@ -259,6 +265,13 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         long sentences = 0;
         long start = System.nanoTime();
         double trainSeconds = state.trainSeconds();
+        DenseWeightChoice.Validator validator = lexical == null || data.validation().isEmpty() ? null
+                : new DenseWeightChoice.Validator(lexical, data.validation());
+        EarlyStopping stopping = validator == null || validateEvery == 0 ? null
+                : new EarlyStopping(validator, validateEvery, checkpointDir.resolve("best.fb"), state.bestStep(), state.bestValidation());
+        if (stopping != null) {
+            stopping.start(trainer);
+        }
         for (int epoch = state.epochsDone(); epoch < lastEpoch; epoch++) {
             // per-epoch seeds: a run resumed at an epoch boundary sees the same order and dropout masks
             List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, data.train().size()).boxed().toList());
@@ -277,11 +290,15 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
                 losses.add(loss);
                 sentences += (long) batch * sentencesPerRow;
                 progress.update(epoch, epochs, (long) epoch * stepsPerEpoch + step, loss, sentences);
+                if (stopping != null) {
+                    stopping.afterStep(trainer, epoch * stepsPerEpoch + step + 1, totalSteps);
+                }
             }
             trainer.save(checkpointModel.resolveSibling("model.fb.partial"));
             Files.move(checkpointModel.resolveSibling("model.fb.partial"), checkpointModel, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
-            state = new TrainingState(settings, epoch + 1, List.copyOf(losses), trainSeconds + (System.nanoTime() - start) / 1e9);
+            state = new TrainingState(settings, epoch + 1, List.copyOf(losses), trainSeconds + (System.nanoTime() - start) / 1e9,
+                    stopping == null ? -1 : stopping.bestStep(), stopping == null ? -1 : stopping.bestValidation());
             state.write(checkpointState);
         }
         if (lastEpoch < epochs) {
@@ -289,15 +306,22 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             return 0;
         }
 
+        if (stopping != null) {
+            System.out.printf(Locale.ROOT, "early stopping: the weights after step %d of %d scored best on the validation pairs (MRR %.3f at "
+                    + "the best dense weight)%n", stopping.bestStep(), totalSteps, stopping.bestValidation());
+            trainer = SentenceTrainer.restore(encoder, vocabulary, lexical, stopping.bestModel(), hardNegatives, dropout);
+        }
         ExportedEncoder exported = new ExportedEncoder(trainer.inferenceGraph(), vocabulary, lexical,
                 lexical == null ? 1 : trainer.denseWeight());
         DenseWeightChoice weightChoice = null;
         if (lexical != null && !data.validation().isEmpty()) {
-            weightChoice = DenseWeightChoice.choose(exported, data.validation());
+            weightChoice = (validator != null ? validator : new DenseWeightChoice.Validator(lexical, data.validation())).choose(exported);
             exported = exported.withDenseWeight(weightChoice.denseWeight());
         }
         exported.save(out);
-        double exportDifference = checkExport(trainer, exported, data);
+        List<String> sample = (data.heldOut() != null ? data.heldOut() : data.train()).stream().map(ParaphraseCorpus.Pair::anchor)
+                .limit(EXPORT_CHECK).toList();
+        double exportDifference = ExportedEncoder.verify(out, trainer, exported, sample);
 
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("settings", settings);
@@ -306,6 +330,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         metrics.put("finalLoss", losses.subList(Math.max(0, losses.size() - stepsPerEpoch), losses.size()).stream()
                 .mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
         metrics.put("trainSeconds", state.trainSeconds());
+        metrics.put("bestStep", stopping == null ? totalSteps : stopping.bestStep());
         metrics.put("sentencesPerSecond", (double) losses.size() * batch * sentencesPerRow / state.trainSeconds());
         if (learnableTemperature) {
             metrics.put("learnedTemperature", trainer.learnedTemperature());
@@ -325,27 +350,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Training rows (unsupervised: anchor = positive), validation rows held out of them (to choose the dense weight),
-     * held-out pairs and STS pairs (either may be null).
-     */
-    private record Data(String source, boolean embedded, List<ParaphraseCorpus.Pair> train, List<ParaphraseCorpus.Pair> validation,
-                        boolean unsupervised, List<ParaphraseCorpus.Pair> heldOut, List<ParaphraseCorpus.ScoredPair> sts) {
-
-        List<String> evaluationText() {
-            List<String> text = new ArrayList<>();
-            if (heldOut != null) {
-                heldOut.forEach(p -> text.addAll(p.negative() == null ? List.of(p.anchor(), p.positive())
-                        : List.of(p.anchor(), p.positive(), p.negative())));
-            }
-            if (sts != null) {
-                sts.forEach(p -> text.addAll(List.of(p.first(), p.second())));
-            }
-            return text;
-        }
-    }
-
-    private Data loadData() {
+    private SentenceData loadData() {
         List<ParaphraseCorpus.Pair> heldOut = evalPairsFile == null ? null : SentenceFiles.pairs(evalPairsFile);
         List<ParaphraseCorpus.ScoredPair> sts = stsFile == null ? null : SentenceFiles.scoredPairs(stsFile);
         if (pairsFile != null) {
@@ -362,23 +367,13 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
                 sts != null ? sts : corpus.sts());
     }
 
-    /**
-     * Holds {@code --validation} rows (at most a tenth, chosen with the seed) out of supervised training data; none out
-     * of unsupervised data (an anchor that is its own positive validates nothing) or without a lexical channel.
-     */
-    private Data split(String source, boolean embedded, List<ParaphraseCorpus.Pair> rows, boolean unsupervisedRows,
+    private SentenceData split(String source, boolean embedded, List<ParaphraseCorpus.Pair> rows, boolean unsupervisedRows,
                        List<ParaphraseCorpus.Pair> heldOut, List<ParaphraseCorpus.ScoredPair> sts) {
         if (validationSize < 0) {
             throw new IllegalArgumentException("--validation must be >= 0; got " + validationSize);
         }
-        int held = unsupervisedRows || "none".equals(lexicalKind) ? 0 : Math.min(validationSize, rows.size() / 10);
-        List<ParaphraseCorpus.Pair> shuffled = new ArrayList<>(rows);
-        Collections.shuffle(shuffled, new Random(seed - 1));
-        List<ParaphraseCorpus.Pair> validation = List.copyOf(shuffled.subList(0, held));
-        java.util.Set<ParaphraseCorpus.Pair> heldRows = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        heldRows.addAll(validation);
-        List<ParaphraseCorpus.Pair> train = rows.stream().filter(r -> !heldRows.contains(r)).toList();   // in the file's order
-        return new Data(source, embedded, train, validation, unsupervisedRows, heldOut, sts);
+        return SentenceData.split(source, embedded, rows, unsupervisedRows, "none".equals(lexicalKind) ? 0 : validationSize, seed,
+                heldOut, sts);
     }
 
     private static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
@@ -392,47 +387,4 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
                 + ("--lexical".equals(option) ? " or none" : ""));
     }
 
-    private LexicalChannel lexicalChannel(List<String> trainingText, LexicalChannel.Weighting weighting, int[] gramRange,
-                                          List<ParaphraseCorpus.Pair> validation) {
-        boolean auto = "auto".equals(gramShare);
-        double share;
-        try {
-            share = auto ? 0.5 : Double.parseDouble(gramShare);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--gram-share must be a number in [0, 1] or auto; got '" + gramShare + "'");
-        }
-        LexicalChannel fitted = LexicalChannel.fit(trainingText, weighting, lexicalBuckets, lexicalBuckets, gramRange[0], gramRange[1], share);
-        return auto && !validation.isEmpty() ? DenseWeightChoice.chooseGramShare(fitted, validation) : fitted;
-    }
-
-    private int[] gramRange() {
-        String[] ends = grams.split("-", -1);
-        try {
-            int[] range = {Integer.parseInt(ends[0].trim()), Integer.parseInt(ends[ends.length - 1].trim())};
-            if (ends.length <= 2 && range[0] >= 1 && range[1] >= range[0]) {
-                return range;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("--grams must be MIN-MAX with 1 <= MIN <= MAX (e.g. 3-5) or one length; got '" + grams + "'");
-    }
-
-    /**
-     * Reloads the export and returns the largest difference between its embeddings and those of the in-memory encoder
-     * (the training graph's weights, dropout off, and the lexical channel) on held-out or training sentences: a check
-     * that what was written is what was trained.
-     */
-    private double checkExport(SentenceTrainer trainer, ExportedEncoder trained, Data data) throws Exception {
-        List<String> sample = (data.heldOut() != null ? data.heldOut() : data.train()).stream().map(ParaphraseCorpus.Pair::anchor)
-                .limit(EXPORT_CHECK).toList();
-        ExportedEncoder loaded = ExportedEncoder.load(out);
-        INDArray expected = trainer.embed(sample);
-        double difference = Math.max(expected.sub(loaded.dense(sample)).amaxNumber().doubleValue(),
-                trained.embed(sample).sub(loaded.embed(sample)).amaxNumber().doubleValue());
-        if (difference > 1e-4 * Math.max(1, expected.amaxNumber().doubleValue())) {
-            throw new IllegalStateException("the exported encoder's embeddings differ from the trained one's by " + difference);
-        }
-        return difference;
-    }
 }

@@ -44,6 +44,8 @@ final class SentenceTrainer {
     static final String QUEUE = "queue";
     /** The log of the dense half's length in the fused vector: the dense share of the fused cosine is e^2t / (1 + e^2t). */
     static final String DENSE_GAIN = "dense_log_gain";
+    /** Sentences per forward pass of {@link #embed}. */
+    private static final int EMBED_CHUNK = 256;
 
     private final SentenceEncoder encoder;
     private final Vocabulary vocabulary;
@@ -213,14 +215,19 @@ final class SentenceTrainer {
 
     /** Embeddings from the training graph's anchor branch with dropout off (what the exported graph must reproduce). */
     INDArray embed(List<String> sentences) {
-        List<INDArray> values = input(sentences, false);
-        List<String> names = denseInputs(encoder, ANCHOR);
-        Map<String, INDArray> feed = new HashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            feed.put(names.get(i), values.get(i));
+        List<INDArray> chunks = new ArrayList<>();
+        // in chunks: a batch's word matrix is [distinct words, embedding rows], large for thousands of sentences
+        for (int from = 0; from < sentences.size(); from += EMBED_CHUNK) {
+            List<INDArray> values = input(sentences.subList(from, Math.min(sentences.size(), from + EMBED_CHUNK)), false);
+            List<String> names = denseInputs(encoder, ANCHOR);
+            Map<String, INDArray> feed = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                feed.put(names.get(i), values.get(i));
+            }
+            String output = ANCHOR + "_" + SentenceEncoder.EMBEDDING;
+            chunks.add(sd.output(feed, output).get(output));
         }
-        String output = ANCHOR + "_" + SentenceEncoder.EMBEDDING;
-        return sd.output(feed, output).get(output);
+        return chunks.size() == 1 ? chunks.get(0) : Nd4j.concat(0, chunks.toArray(INDArray[]::new));
     }
 
     /** The current temperature 1/min(e^t, 100) when learnable, else NaN. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code similar}: the sentences of a file nearest to a query sentence, by cosine similarity of their embeddings. */
 @Command(name = "similar", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Prints the sentences of --file most similar to --query (cosine similarity of the trained encoder's embeddings).",
+        description = {"Prints the sentences of --file most similar to --query (cosine similarity of the trained encoder's embeddings: with a lexical channel, the weighted sum of the lexical and the dense cosine).",
                 "Example: java -jar dl4j-losses-examples.jar similar --model runs/sentence-encoder --file sentences.txt --query \"the doctor bought a car\""})
 public final class SimilarCommand implements Callable<Integer> {
 
@@ -39,8 +39,7 @@ public final class SimilarCommand implements Callable<Integer> {
         }
         List<String> candidates = SentenceFiles.sentences(file);
         ExportedEncoder encoder = ExportedEncoder.load(model);
-        INDArray similarities = SentenceMetrics.unitRows(encoder.embed(candidates))
-                .mmul(SentenceMetrics.unitRows(encoder.embed(List.of(query))).transpose()).reshape(-1);
+        INDArray similarities = encoder.similarities(List.of(query), candidates).reshape(-1);
         INDArray order = Nd4j.sortWithIndices(similarities.dup(), 0, false)[0];
         for (int i = 0; i < Math.min(top, candidates.size()); i++) {
             int index = order.getInt(i);

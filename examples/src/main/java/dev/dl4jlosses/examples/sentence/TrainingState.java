@@ -9,8 +9,12 @@ import java.util.List;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.SerializationFeature;
 
-/** What a checkpoint holds besides the graph: the run's settings (a resumed run must use the same), epochs done, losses, training time. */
-record TrainingState(String settings, int epochsDone, List<Double> losses, double trainSeconds) {
+/**
+ * What a checkpoint holds besides the graph: the run's settings (a resumed run must use the same), epochs done,
+ * losses, training time, and the step whose weights validated best so far (saved beside the checkpoint; -1: none yet)
+ * with its validation MRR.
+ */
+record TrainingState(String settings, int epochsDone, List<Double> losses, double trainSeconds, int bestStep, double bestValidation) {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -34,7 +34,7 @@ import picocli.CommandLine;
 class SentenceEncoderCommandTest {
 
     private static final String[] TINY = {"--train-size", "256", "--eval-size", "40", "--batch", "32", "--dim", "16", "--heads", "2",
-            "--ffn", "32", "--projection-dim", "16", "--max-tokens", "20", "--buckets", "256", "--warmup-epochs", "0"};
+            "--ffn", "32", "--projection-dim", "16", "--max-tokens", "20", "--buckets", "256", "--warmup-epochs", "0", "--lexical-buckets", "64"};
 
     @TempDir
     Path dir;
@@ -89,13 +89,19 @@ class SentenceEncoderCommandTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("hard negatives") && run.out().contains("recall@1"), run.out());
         JsonNode metrics = TrainingState.JSON.readTree(out.resolve("metrics.json").toFile());
-        assertEquals(16, metrics.get("steps").asInt(), "2 epochs of 256 / 32 steps");
-        for (String method : new String[]{"encoder", "tfidf", "bm25"}) {
+        assertEquals(14, metrics.get("steps").asInt(), "2 epochs of (256 - 25 validation pairs) / 32 steps");
+        assertTrue(run.out().contains("n-gram share of the lexical cosine on 25 validation pairs")
+                && run.out().contains("dense weight on 25 validation pairs"), run.out());
+        assertTrue(Files.isRegularFile(out.resolve(ExportedEncoder.LEXICAL)), "the lexical channel is exported");
+        for (String method : new String[]{"encoder", "lexical", "dense", "tfidf", "bm25"}) {
             double recall = metrics.get("retrieval").get(method).get("recallAt10").asDouble();
             assertTrue(recall > 0 && recall <= 1, method + " recall@10 " + recall);
             assertTrue(Double.isFinite(metrics.get("stsSpearman").get(method).asDouble()), method);
         }
-        assertTrue(metrics.get("finalLoss").asDouble() < metrics.get("firstLoss").asDouble(), metrics.toString());
+        // the loss itself is checked against the fused cosines in LexicalChannelTest; here: training ran and moved the mix
+        assertTrue(Double.isFinite(metrics.get("finalLoss").asDouble()), metrics.toString());
+        assertTrue(Math.abs(metrics.get("learntDenseWeight").asDouble() - 0.3) > 1e-4, metrics.toString());
+        assertTrue(metrics.get("bestStep").asInt() >= 0 && metrics.get("bestStep").asInt() <= 14, metrics.toString());
 
         List<String> sentences = corpus.heldOut().stream().map(ParaphraseCorpus.Pair::positive).toList();
         Path input = write("sentences.txt", sentences);
@@ -109,7 +115,7 @@ class SentenceEncoderCommandTest {
         assertEquals(0, tsv.code(), tsv.err());
         String[] lines = tsv.out().strip().split("\n");
         assertEquals(3, lines.length);
-        assertEquals(16, lines[1].split("\t").length);
+        assertEquals(64 + 64 + 16, lines[1].split("\t").length, "lexical words, n-grams, dense");
         assertEquals(expected.getFloat(1, 5), Float.parseFloat(lines[1].split("\t")[5]), 1e-6);
 
         Result similar = run("similar", "--model", out.toString(), "--file", input.toString(), "--query", sentences.get(7), "--top", "3");
@@ -122,7 +128,7 @@ class SentenceEncoderCommandTest {
 
     /** Also with the options whose state lives in the checkpoint: the memory queue and the learnable temperature. */
     @ParameterizedTest
-    @CsvSource({"''", "--queue 48 --queue-start-epoch 0 --no-hard-negatives --learnable-temperature"})
+    @CsvSource({"''", "--queue 48 --queue-start-epoch 0 --no-hard-negatives --learnable-temperature --lexical none --encoder transformer"})
     void resumedRunEqualsUninterruptedRun(String options) throws Exception {
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
@@ -153,8 +159,8 @@ class SentenceEncoderCommandTest {
     void aQueueThatNeverStartsLeavesTrainingUnchanged() throws Exception {
         Path plain = dir.resolve("plain");
         Path idle = dir.resolve("idle");
-        assertEquals(0, runTiny(plain, "--epochs", "1", "--no-hard-negatives").code());
-        assertEquals(0, runTiny(idle, "--epochs", "1", "--no-hard-negatives", "--queue", "48", "--queue-start-epoch", "1").code());
+        assertEquals(0, runTiny(plain, "--epochs", "1", "--no-hard-negatives", "--lexical", "none").code());
+        assertEquals(0, runTiny(idle, "--epochs", "1", "--no-hard-negatives", "--lexical", "none", "--queue", "48", "--queue-start-epoch", "1").code());
         List<Double> losses = TrainingState.read(plain.resolve("checkpoint/state.json")).losses();
         List<Double> withIdleQueue = TrainingState.read(idle.resolve("checkpoint/state.json")).losses();
         assertEquals(8, losses.size());
@@ -179,6 +185,22 @@ class SentenceEncoderCommandTest {
         Result result = runTiny(dir.resolve("bad"), option, file.toString());
         assertEquals(2, result.code(), result.out());
         assertTrue(result.err().contains("error: " + dir + java.io.File.separator + message), result.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--encoder lstm | --encoder: unknown value 'lstm'; expected one of [bag, transformer]",
+        "--lexical idf | --lexical: unknown value 'idf'; expected one of [tfidf, bm25] or none",
+        "--grams 5-3 | --grams must be MIN-MAX with 1 <= MIN <= MAX",
+        "--gram-share half | --gram-share must be a number in [0, 1] or auto; got 'half'",
+        "--steps 10 --epochs 2 | give --epochs or --steps, not both",
+        "--validation -1 | --validation must be >= 0",
+        "--dense-weight 1 | the initial dense weight must be strictly between 0 and 1; got 1.0",
+    })
+    void badSettingsAreNamed(String options, String message) {
+        Result result = runTiny(dir.resolve("bad"), options.split(" "));
+        assertEquals(2, result.code(), result.out());
+        assertTrue(result.err().contains(message), result.err());
     }
 
     @Test
