@@ -96,6 +96,9 @@ public final class SDContrastive {
 
     /**
      * SimCLR's NT-Xent over two views {@code [N, d]} each: row i of both views is image i; all 2N rows are anchors.
+     * The graph fixes each anchor's positive, so the node takes the two-view form ({@link TwoViewBodies}: a few
+     * {@code N×N} arrays per step); only at temperatures where a sum over negatives could underflow without a row
+     * maximum (τ below about 0.029 in float32) the general one.
      */
     public SDVariable simClr(String name, SDVariable view1, SDVariable view2, double temperature) {
         LogitScale scale = LogitScale.fixed(temperature);
@@ -192,7 +195,11 @@ public final class SDContrastive {
         return infoNce(name, queries, keys, negatives, labels, scale, symmetric, null);
     }
 
-    /** InfoNCE, full form: constant or learnable temperature, hardest negatives only (or null for all). */
+    /**
+     * InfoNCE, full form: constant or learnable temperature, hardest negatives only (or null for all). Without labels,
+     * explicit negatives or hard negatives and with a constant temperature, the node takes the one-to-one form
+     * ({@link TwoViewBodies}: one {@code N×N} exponential for both directions).
+     */
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, SDVariable negatives, SDVariable labels,
                               LogitScale scale, boolean symmetric, HardNegatives hardNegatives) {
         if (negatives != null) {
