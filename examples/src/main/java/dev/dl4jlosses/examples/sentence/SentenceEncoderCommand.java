@@ -95,7 +95,7 @@ public final class SentenceEncoderCommand implements Callable<Integer> {
             + "(0.5 without them). Default: ${DEFAULT-VALUE}.")
     String gramShare;
 
-    @Option(names = "--dense-weight", paramLabel = "W", defaultValue = "0.3", description = "Initial dense share of the fused "
+    @Option(names = "--dense-weight", paramLabel = "W", defaultValue = "0.5", description = "Initial dense share of the fused "
             + "cosine; learnt in training, then chosen on the validation pairs (default: ${DEFAULT-VALUE}).")
     double denseWeight;
 
