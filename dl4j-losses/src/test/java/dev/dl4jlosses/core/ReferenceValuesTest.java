@@ -7,6 +7,9 @@ import dev.dl4jlosses.core.eager.CrossEvaluator;
 import dev.dl4jlosses.core.eager.PairwiseEvaluator;
 import dev.dl4jlosses.core.math.CircleKernel;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.DebiasedContrastiveKernel;
+import dev.dl4jlosses.core.math.DecoupledContrastiveKernel;
+import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
 import dev.dl4jlosses.core.math.SimpleLossKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
@@ -48,6 +51,30 @@ class ReferenceValuesTest {
     void circle(String name) {
         ReferenceCase c = ReferenceCase.load(name);
         checkPairwise(c, new CircleKernel(c.number("margin"), c.number("gamma"), true), true, 1.0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dcl_simclr_t01", "dcl_classes_t03", "dclw_simclr_t01_s05", "dclw_classes_t02_s03"})
+    void decoupled(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        double tau = c.number("temperature");
+        checkPairwise(c, c.has("sigma") ? DecoupledContrastiveKernel.weighted(c.number("sigma"), tau)
+                : DecoupledContrastiveKernel.UNWEIGHTED, true, 1 / tau);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"debiased_simclr_t05", "hcl_simclr_default", "hcl_classes_t02_b2", "hcl_simclr_bound_tp09"})
+    void debiased(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        double tau = c.number("temperature");
+        checkPairwise(c, new DebiasedContrastiveKernel(tau, c.number("tauPlus"), c.number("beta")), true, 1 / tau);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"multisim_classes_default", "multisim_simclr_a1_b10_l03"})
+    void multiSimilarity(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        checkPairwise(c, new MultiSimilarityKernel(c.number("alpha"), c.number("beta"), c.number("base")), true, 1.0);
     }
 
     @ParameterizedTest

@@ -43,7 +43,11 @@ class SerializationTest {
                 LossNTXent.builder().hardNegatives(HardNegatives.topK(2)).build(),
                 LossSupCon.builder().hardNegatives(HardNegatives.threshold(-0.1)).build(),
                 LossInfoNCE.builder().hardNegatives(HardNegatives.topFraction(0.5)).symmetric(true).build(),
-                new LossSimple(0.5));
+                new LossSimple(0.5),
+                LossDCL.builder().temperature(0.2).build(),
+                LossDCL.builder().weighted(true).sigma(0.4).build(),
+                LossDebiasedContrastive.builder().temperature(0.3).tauPlus(0.05).beta(0.5).build(),
+                LossMultiSimilarity.builder().alpha(1).beta(20).base(0.4).build());
     }
 
     @ParameterizedTest(name = "{0}")
