@@ -231,14 +231,21 @@ def debiased_rows(z, y, tau, tau_plus, beta):
     return rows
 
 
-def multisim_rows(z, y, alpha, beta, base):
+def multisim_rows(z, y, alpha, beta, base, epsilon=None):
     """Multi-similarity (Wang et al. 2019): (1/alpha) log(1 + sum_p e^{-alpha(s-base)}) + (1/beta) log(1 + sum_n
-    e^{beta(s-base)}), an empty sum being 0; pytorch-metric-learning's mean reducer averages over all anchors."""
+    e^{beta(s-base)}), an empty sum being 0; pytorch-metric-learning's mean reducer averages over all anchors. With
+    epsilon, the multi-similarity miner's pairs only (Wang et al. Sec. 3.3): positives with s_ip - eps < max_n s_in,
+    negatives with s_in + eps > min_p s_ip, decided on detached similarities."""
     s = sims(z, z, True)
     rows = []
     for i in range(len(y)):
         pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
         neg = [n for n in range(len(y)) if y[n] != y[i]]
+        if epsilon is not None:
+            hardest_neg = max((float(s[i, n]) for n in neg), default=-math.inf)
+            easiest_pos = min((float(s[i, p]) for p in pos), default=math.inf)
+            pos, neg = ([p for p in pos if float(s[i, p]) - epsilon < hardest_neg],
+                        [n for n in neg if float(s[i, n]) + epsilon > easiest_pos])
         row = torch.zeros(())
         if pos:
             row = row + torch.log(1 + sum(torch.exp(-alpha * (s[i, p] - base)) for p in pos)) / alpha
@@ -246,6 +253,14 @@ def multisim_rows(z, y, alpha, beta, base):
             row = row + torch.log(1 + sum(torch.exp(beta * (s[i, n] - base)) for n in neg)) / beta
         rows.append(row)
     return rows
+
+
+def siglip_rows(images, texts, t, b):
+    """SigLIP (Zhai et al. 2023, its pseudo-code): logits = t * cos(img_i, txt_j) + b, labels 2*eye - 1, row i's loss
+    -sum_j log sigmoid(label_ij * logit_ij); the loss is their sum over N."""
+    logits = t * sims(images, texts) + b
+    labels = 2 * torch.eye(images.shape[0]) - 1
+    return list(-torch.nn.functional.logsigmoid(labels * logits).sum(1))
 
 
 def save(name, inputs, rows, valid, params):
@@ -419,6 +434,13 @@ def main():
         z = torch.randn(8, 5, generator=g).requires_grad_()
         save(name, {"embeddings": z}, multisim_rows(z, y, alpha, beta, base), [1] * len(y),
              {"labels": y, "alpha": alpha, "beta": beta, "base": base})
+    for name, t, b in [("siglip_t10_bm10", 10.0, -10.0), ("siglip_t100_bm5", 100.0, -5.0)]:
+        a = torch.randn(6, 5, generator=g).requires_grad_()
+        c = torch.randn(6, 5, generator=g).requires_grad_()
+        save(name, {"queries": a, "keys": c}, siglip_rows(a, c, t, b), [1] * 6, {"scale": t, "bias": b})
+    z = torch.randn(8, 5, generator=g).requires_grad_()
+    save("multisim_mined_classes_e01", {"embeddings": z}, multisim_rows(z, classes, 2.0, 10.0, 0.5, 0.1), [1] * 8,
+         {"labels": classes, "alpha": 2.0, "beta": 10.0, "base": 0.5, "epsilon": 0.1})
 
 
 if __name__ == "__main__":

@@ -11,7 +11,10 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  *
  * <p>Anchor loss: {@code (1/α) log(1 + Σ_{p ∈ P(i)} e^{-α(s_ip - λ)}) + (1/β) log(1 + Σ_{n ∈ N(i)} e^{β(s_in - λ)})}; the
  * loss is the mean over every anchor with a positive or a negative (pytorch-metric-learning's mean reducer: in a
- * batch of more than one id, all anchors). Defaults α = 2, β = 50, λ = 0.5 (pytorch-metric-learning's).
+ * batch of more than one id, all anchors). Defaults α = 2, β = 50, λ = 0.5 (pytorch-metric-learning's). With
+ * {@code mining(true)} each anchor first keeps only its informative pairs ({@code MultiSimilarityMiner}, ε = 0.1:
+ * positives less similar than its most similar negative plus ε, negatives more similar than its least similar
+ * positive minus ε).
  *
  * <pre>{@code
  * .layer(new OutputLayer.Builder(new LossMultiSimilarity()).nIn(256).nOut(128).activation(Activation.IDENTITY).build())
@@ -24,6 +27,7 @@ public final class LossMultiSimilarity extends ContrastiveLossFunction {
     public static final double DEFAULT_ALPHA = 2;
     public static final double DEFAULT_BETA = 50;
     public static final double DEFAULT_BASE = 0.5;
+    public static final double DEFAULT_EPSILON = 0.1;
 
     @JsonProperty("alpha")
     private final double alpha;
@@ -31,6 +35,10 @@ public final class LossMultiSimilarity extends ContrastiveLossFunction {
     private final double beta;
     @JsonProperty("base")
     private final double base;
+    @JsonProperty("mining")
+    private final boolean mining;
+    @JsonProperty("epsilon")
+    private final double epsilon;
 
     /** α = 2, β = 50, λ = 0.5. */
     public LossMultiSimilarity() {
@@ -42,6 +50,8 @@ public final class LossMultiSimilarity extends ContrastiveLossFunction {
         this.alpha = Checks.positive("alpha", builder.alpha);
         this.beta = Checks.positive("beta", builder.beta);
         this.base = Checks.finiteNumber("base (λ)", builder.base);
+        this.mining = builder.mining;
+        this.epsilon = Checks.finiteNumber("epsilon", builder.epsilon);
     }
 
     public static Builder builder() {
@@ -60,9 +70,19 @@ public final class LossMultiSimilarity extends ContrastiveLossFunction {
         return base;
     }
 
+    /** Whether pairs are mined as pytorch-metric-learning's {@code MultiSimilarityMiner} does. */
+    public boolean isMining() {
+        return mining;
+    }
+
+    public double getEpsilon() {
+        return epsilon;
+    }
+
     @Override
     Contract createContract() {
-        return new PairwiseContract(new MultiSimilarityKernel(alpha, beta, base), null, true, 1.0, blocking());
+        return new PairwiseContract(mining ? MultiSimilarityKernel.withMining(alpha, beta, base, epsilon)
+                : new MultiSimilarityKernel(alpha, beta, base), null, true, 1.0, blocking());
     }
 
     public static final class Builder extends ContrastiveLossFunction.Builder<LossMultiSimilarity, Builder> {
@@ -72,6 +92,10 @@ public final class LossMultiSimilarity extends ContrastiveLossFunction {
         private double beta = DEFAULT_BETA;
         @JsonProperty("base")
         private double base = DEFAULT_BASE;
+        @JsonProperty("mining")
+        private boolean mining;
+        @JsonProperty("epsilon")
+        private double epsilon = DEFAULT_EPSILON;
 
         private Builder() {
         }
@@ -91,6 +115,21 @@ public final class LossMultiSimilarity extends ContrastiveLossFunction {
         /** λ: the similarity both kinds of pair are measured from (default 0.5). */
         public Builder base(double base) {
             this.base = base;
+            return this;
+        }
+
+        /**
+         * Mine the pairs first (default false): keep the positives with {@code s_ip - ε < max_n s_in} and the
+         * negatives with {@code s_in + ε > min_p s_ip}, as pytorch-metric-learning's {@code MultiSimilarityMiner}.
+         */
+        public Builder mining(boolean mining) {
+            this.mining = mining;
+            return this;
+        }
+
+        /** ε of the mining (default 0.1). */
+        public Builder epsilon(double epsilon) {
+            this.epsilon = epsilon;
             return this;
         }
 

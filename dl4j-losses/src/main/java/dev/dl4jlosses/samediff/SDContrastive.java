@@ -17,6 +17,7 @@ import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
 import dev.dl4jlosses.core.math.NegativeSelection;
 import dev.dl4jlosses.core.math.Reduction;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
 import dev.dl4jlosses.core.math.SimpleLossKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.core.math.TripletMarginKernel;
@@ -179,11 +180,14 @@ public final class SDContrastive {
                 embeddings, labels, normalize, LogitScale.fixed(temperature), null);
     }
 
-    /** Multi-similarity loss (Wang et al. 2019), cosine similarity (defaults α = 2, β = 50, λ = 0.5). See {@code LossMultiSimilarity}. */
+    /**
+     * Multi-similarity loss (Wang et al. 2019), cosine similarity (defaults α = 2, β = 50, λ = 0.5); with
+     * {@code miningEpsilon} non-null, the pairs of the multi-similarity miner of that ε (0.1) only. See {@code LossMultiSimilarity}.
+     */
     public SDVariable multiSimilarity(String name, SDVariable embeddings, SDVariable labels, double alpha, double beta,
-                                      double base) {
-        return pairwise(name, "multiSimilarity", new MultiSimilarityKernel(alpha, beta, base), null, embeddings, labels, true,
-                LogitScale.fixed(1.0), null);
+                                      double base, Double miningEpsilon) {
+        return pairwise(name, "multiSimilarity", miningEpsilon == null ? new MultiSimilarityKernel(alpha, beta, base)
+                : MultiSimilarityKernel.withMining(alpha, beta, base, miningEpsilon), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
     }
 
     /** InfoNCE with in-batch negatives: query i's positive is key i. See {@code LossInfoNCE}. */
@@ -225,7 +229,8 @@ public final class SDContrastive {
         if (negatives != null) {
             GraphChecks.matrix("negatives", negatives);
         }
-        return crossEntropy(name, "infoNce", queries, keys, negatives, null, labels, scale, symmetric, hardNegatives, true);
+        return crossEntropy(SoftmaxCrossEntropyKernel.INSTANCE, name, "infoNce", queries, keys, negatives, null, labels, scale,
+                symmetric, hardNegatives, true);
     }
 
     /**
@@ -240,7 +245,18 @@ public final class SDContrastive {
             throw new IllegalArgumentException("infoNce with a memory queue needs the queue and the pairs' ids (labels); got "
                     + (queue == null ? "no queue" : "no labels"));
         }
-        return crossEntropy(name, "infoNce", queries, keys, null, queue, labels, scale, symmetric, null, true);
+        return crossEntropy(SoftmaxCrossEntropyKernel.INSTANCE, name, "infoNce", queries, keys, null, queue, labels, scale,
+                symmetric, null, true);
+    }
+
+    /**
+     * SigLIP (Zhai et al. 2023): {@code -(1/N) Σ_ij log σ(z_ij (t·s_ij + b))} between images and texts {@code [N, d]},
+     * {@code z_ii = +1}, else -1, cosine similarity; t from {@code scale} (learnable: {@code LogitScale.learnable(logT)},
+     * the paper starts at t = 10), b fixed (the paper's start: -10). See {@code LossSigLIP}.
+     */
+    public SDVariable sigLip(String name, SDVariable images, SDVariable texts, LogitScale scale, double bias) {
+        return crossEntropy(new SigmoidPairKernel(bias), name, "sigLip", images, texts, null, null, null, scale, false, null,
+                true);
     }
 
     /**
@@ -304,7 +320,8 @@ public final class SDContrastive {
      * @param normalize cosine similarity (true, pytorch-metric-learning's default) or raw dot products (Sohn)
      */
     public SDVariable nPairs(String name, SDVariable anchors, SDVariable positives, SDVariable labels, boolean normalize) {
-        return crossEntropy(name, "nPairs", anchors, positives, null, null, labels, LogitScale.fixed(1.0), false, null, normalize);
+        return crossEntropy(SoftmaxCrossEntropyKernel.INSTANCE, name, "nPairs", anchors, positives, null, null, labels,
+                LogitScale.fixed(1.0), false, null, normalize);
     }
 
     /**
@@ -356,16 +373,16 @@ public final class SDContrastive {
                 GraphBodies.pairwise(ops, kernel, selection, labels, normalize));
     }
 
-    private SDVariable crossEntropy(String name, String defaultName, SDVariable queries, SDVariable keys, SDVariable negatives,
-                                    SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric,
-                                    HardNegatives hardNegatives, boolean normalize) {
+    private SDVariable crossEntropy(ContrastiveKernel kernel, String name, String defaultName, SDVariable queries,
+                                    SDVariable keys, SDVariable negatives, SDMemoryQueue queue, SDVariable labels,
+                                    LogitScale scale, boolean symmetric, HardNegatives hardNegatives, boolean normalize) {
         GraphChecks.matrix("queries", queries);
         GraphChecks.matrix("keys", keys);
         GraphChecks.sameStaticShape("queries", queries, "keys", keys);
         GraphChecks.idsPerRow(labels, queries);
         GraphChecks.queueFits(queue, keys);
         return runner.run(name, defaultName, Reduction.MEAN_OVER_VALID_ANCHORS, Arrays.asList(queries, keys, negatives), scale,
-                queue, GraphBodies.cross(ops, SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, labels, symmetric, normalize));
+                queue, GraphBodies.cross(ops, kernel, hardNegatives, labels, symmetric, normalize));
     }
 
     private SDVariable distanceLoss(String name, String defaultName, DistanceKernel kernel, SDVariable embeddings,

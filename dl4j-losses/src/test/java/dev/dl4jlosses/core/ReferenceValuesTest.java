@@ -11,6 +11,7 @@ import dev.dl4jlosses.core.math.DebiasedContrastiveKernel;
 import dev.dl4jlosses.core.math.DecoupledContrastiveKernel;
 import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
 import dev.dl4jlosses.core.math.SimpleLossKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.ReferenceCase;
@@ -71,10 +72,11 @@ class ReferenceValuesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"multisim_classes_default", "multisim_simclr_a1_b10_l03"})
+    @ValueSource(strings = {"multisim_classes_default", "multisim_simclr_a1_b10_l03", "multisim_mined_classes_e01"})
     void multiSimilarity(String name) {
         ReferenceCase c = ReferenceCase.load(name);
-        checkPairwise(c, new MultiSimilarityKernel(c.number("alpha"), c.number("beta"), c.number("base")), true, 1.0);
+        checkPairwise(c, c.has("epsilon") ? MultiSimilarityKernel.withMining(c.number("alpha"), c.number("beta"), c.number("base"),
+                c.number("epsilon")) : new MultiSimilarityKernel(c.number("alpha"), c.number("beta"), c.number("base")), true, 1.0);
     }
 
     @ParameterizedTest
@@ -90,6 +92,20 @@ class ReferenceValuesTest {
         assertClose(c.array("grad_keys"), r.gradKeys(), RTOL, ATOL, name + " key gradient");
         if (c.has("negatives")) {
             assertClose(c.array("grad_negatives"), r.gradNegatives(), RTOL, ATOL, name + " negatives gradient");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"siglip_t10_bm10", "siglip_t100_bm5"})
+    void sigLip(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        for (int blockRows : new int[] {0, 4}) {
+            CrossEvaluator.Result r = new CrossEvaluator(new SigmoidPairKernel(c.number("bias")), true, c.number("scale"), false,
+                    new Blocking(Blocking.DEFAULT_MEMORY_BUDGET, blockRows)).evaluate(c.array("queries"), c.array("keys"), null,
+                    null, null, null, true);
+            assertClose(c.array("rowLoss"), r.rowLoss(), RTOL, ATOL, name + " row losses, blockRows=" + blockRows);
+            assertClose(c.array("grad_queries"), r.gradQueries(), RTOL, ATOL, name + " image gradient, blockRows=" + blockRows);
+            assertClose(c.array("grad_keys"), r.gradKeys(), RTOL, ATOL, name + " text gradient, blockRows=" + blockRows);
         }
     }
 

@@ -42,8 +42,10 @@ class DecoupledDebiasedMultiSimilarityTest {
                         LossDebiasedContrastive.builder().beta(0).build()),
                 new NodeChecks.Case("HCL τ=0.2 τ⁺=0.1 β=1", (c, v) -> c.debiasedContrastive("loss", v[0], v[1], 0.2, 0.1, 1, true),
                         LossDebiasedContrastive.builder().temperature(0.2).build()),
-                new NodeChecks.Case("multi-similarity α=2 β=50 λ=0.5", (c, v) -> c.multiSimilarity("loss", v[0], v[1], 2, 50, 0.5),
-                        new LossMultiSimilarity()));
+                new NodeChecks.Case("multi-similarity α=2 β=50 λ=0.5", (c, v) -> c.multiSimilarity("loss", v[0], v[1], 2, 50, 0.5, null),
+                        new LossMultiSimilarity()),
+                new NodeChecks.Case("multi-similarity mined ε=0.1 α=2 β=10", (c, v) -> c.multiSimilarity("loss", v[0], v[1], 2, 10,
+                        0.5, 0.1), LossMultiSimilarity.builder().beta(10).mining(true).build()));
     }
 
     @ParameterizedTest(name = "{0}")
