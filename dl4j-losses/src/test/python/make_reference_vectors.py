@@ -170,6 +170,99 @@ def clip_rows(a, b, log_scale, max_scale):
     return rows
 
 
+def dcl_rows(z, y, tau, sigma=None):
+    """DCL (Yeh et al. 2022): -w_ip s_ip/tau + log sum_n e^{s_in/tau}, mean over the anchor's positives; w = 1, or for
+    DCLW w = 2 - M softmax(s/sigma) over the M ordered positive pairs of valid anchors (the authors' code does not
+    detach it). With two views, M = 2N and each similarity appears twice: the paper's 2 - N softmax_i(s_ii'/sigma)."""
+    s = sims(z, z, True)
+    valid = pairwise_valid(y)
+    pairs = [(i, p) for i in range(len(y)) if valid[i] for p in range(len(y)) if p != i and y[p] == y[i]]
+    weight = {pair: torch.ones(()) for pair in pairs}
+    if sigma is not None:
+        soft = torch.softmax(torch.stack([s[i, p] / sigma for i, p in pairs]), 0)
+        weight = {pair: 2 - len(pairs) * soft[k] for k, pair in enumerate(pairs)}
+    rows = []
+    for i in range(len(y)):
+        if not valid[i]:
+            rows.append(torch.zeros(()))
+            continue
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = torch.stack([s[i, n] / tau for n in range(len(y)) if y[n] != y[i]])
+        rows.append(sum(-weight[(i, p)] * s[i, p] / tau for p in pos) / len(pos) + torch.logsumexp(neg, 0))
+    return rows
+
+
+def dclw_paper_two_views(z, tau, sigma):
+    """DCLW exactly as the authors' code writes it for views z1 = z[:N], z2 = z[N:], both directions, per anchor."""
+    u = unit(z)
+    n = u.shape[0] // 2
+    z1, z2 = u[:n], u[n:]
+    weight = 2 - n * torch.softmax((z1 * z2).sum(1) / sigma, 0)
+    rows = []
+    for a, b in ((z1, z2), (z2, z1)):
+        for i in range(n):
+            neg = torch.stack([a[i] @ a[k] / tau for k in range(n) if k != i] + [a[i] @ b[k] / tau for k in range(n) if k != i])
+            rows.append(-weight[i] * (a[i] @ b[i]) / tau + torch.logsumexp(neg, 0))
+    return rows
+
+
+def debiased_rows(z, y, tau, tau_plus, beta):
+    """Debiased contrastive loss (Chuang et al. 2020) and HCL (Robinson et al. 2021) as Robinson et al.'s code writes
+    it: imp = neg^beta, Ng = max((sum imp*neg / mean imp - tau_plus * n * pos) / (1 - tau_plus), n e^{-1/tau}), loss
+    -log(pos / (pos + Ng)); nothing detached. Mean over the anchor's positives."""
+    s = sims(z, z, True)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        negs = [n for n in range(len(y)) if y[n] != y[i]]
+        if not pos or not negs:
+            rows.append(torch.zeros(()))
+            continue
+        neg = torch.stack([torch.exp(s[i, n] / tau) for n in negs])
+        imp = (beta * neg.log()).exp()
+        reweight_neg = (imp * neg).sum() / imp.mean()
+        terms = []
+        for p in pos:
+            e_pos = torch.exp(s[i, p] / tau)
+            ng = (-tau_plus * len(negs) * e_pos + reweight_neg) / (1 - tau_plus)
+            ng = torch.clamp(ng, min=len(negs) * math.e ** (-1 / tau))
+            terms.append(-torch.log(e_pos / (e_pos + ng)))
+        rows.append(sum(terms) / len(terms))
+    return rows
+
+
+def multisim_rows(z, y, alpha, beta, base, epsilon=None):
+    """Multi-similarity (Wang et al. 2019): (1/alpha) log(1 + sum_p e^{-alpha(s-base)}) + (1/beta) log(1 + sum_n
+    e^{beta(s-base)}), an empty sum being 0; pytorch-metric-learning's mean reducer averages over all anchors. With
+    epsilon, the multi-similarity miner's pairs only (Wang et al. Sec. 3.3): positives with s_ip - eps < max_n s_in,
+    negatives with s_in + eps > min_p s_ip, decided on detached similarities."""
+    s = sims(z, z, True)
+    rows = []
+    for i in range(len(y)):
+        pos = [p for p in range(len(y)) if p != i and y[p] == y[i]]
+        neg = [n for n in range(len(y)) if y[n] != y[i]]
+        if epsilon is not None:
+            hardest_neg = max((float(s[i, n]) for n in neg), default=-math.inf)
+            easiest_pos = min((float(s[i, p]) for p in pos), default=math.inf)
+            pos, neg = ([p for p in pos if float(s[i, p]) - epsilon < hardest_neg],
+                        [n for n in neg if float(s[i, n]) + epsilon > easiest_pos])
+        row = torch.zeros(())
+        if pos:
+            row = row + torch.log(1 + sum(torch.exp(-alpha * (s[i, p] - base)) for p in pos)) / alpha
+        if neg:
+            row = row + torch.log(1 + sum(torch.exp(beta * (s[i, n] - base)) for n in neg)) / beta
+        rows.append(row)
+    return rows
+
+
+def siglip_rows(images, texts, t, b):
+    """SigLIP (Zhai et al. 2023, its pseudo-code): logits = t * cos(img_i, txt_j) + b, labels 2*eye - 1, row i's loss
+    -sum_j log sigmoid(label_ij * logit_ij); the loss is their sum over N."""
+    logits = t * sims(images, texts) + b
+    labels = 2 * torch.eye(images.shape[0]) - 1
+    return list(-torch.nn.functional.logsigmoid(labels * logits).sum(1))
+
+
 def save(name, inputs, rows, valid, params):
     total = sum(rows)
     grads = torch.autograd.grad(total, [v for v in inputs.values()], allow_unused=True)
@@ -315,6 +408,39 @@ def main():
         t = torch.tensor(math.log(1 / tau)).requires_grad_()
         save(name, {"queries": a, "keys": b, "logScale": t}, clip_rows(a, b, t, max_scale), [1] * 6,
              {"maxScale": max_scale})
+
+    # the decoupled, debiased and multi-similarity losses (issue 17): a generator of their own
+    g = torch.Generator().manual_seed(20261124)
+    for name, y, tau, sigma in [("dcl_simclr_t01", simclr, 0.1, None), ("dcl_classes_t03", classes, 0.3, None),
+                                ("dclw_simclr_t01_s05", simclr, 0.1, 0.5), ("dclw_classes_t02_s03", classes, 0.2, 0.3)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        rows = dcl_rows(z, y, tau, sigma)
+        if sigma is not None and y == simclr:
+            paper = dclw_paper_two_views(z, tau, sigma)
+            assert all(abs(float(a - b)) < 1e-12 for a, b in zip(rows, paper)), "DCLW pair form differs from the paper's"
+        params = {"labels": y, "temperature": tau}
+        if sigma is not None:
+            params["sigma"] = sigma
+        save(name, {"embeddings": z}, rows, pairwise_valid(y), params)
+    for name, y, tau, tau_plus, beta in [("debiased_simclr_t05", simclr, 0.5, 0.1, 0.0),
+                                         ("hcl_simclr_default", simclr, 0.5, 0.1, 1.0),
+                                         ("hcl_classes_t02_b2", classes, 0.2, 0.05, 2.0),
+                                         ("hcl_simclr_bound_tp09", simclr, 0.5, 0.9, 1.0)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        save(name, {"embeddings": z}, debiased_rows(z, y, tau, tau_plus, beta), pairwise_valid(y),
+             {"labels": y, "temperature": tau, "tauPlus": tau_plus, "beta": beta})
+    for name, y, alpha, beta, base in [("multisim_classes_default", classes, 2.0, 50.0, 0.5),
+                                       ("multisim_simclr_a1_b10_l03", simclr, 1.0, 10.0, 0.3)]:
+        z = torch.randn(8, 5, generator=g).requires_grad_()
+        save(name, {"embeddings": z}, multisim_rows(z, y, alpha, beta, base), [1] * len(y),
+             {"labels": y, "alpha": alpha, "beta": beta, "base": base})
+    for name, t, b in [("siglip_t10_bm10", 10.0, -10.0), ("siglip_t100_bm5", 100.0, -5.0)]:
+        a = torch.randn(6, 5, generator=g).requires_grad_()
+        c = torch.randn(6, 5, generator=g).requires_grad_()
+        save(name, {"queries": a, "keys": c}, siglip_rows(a, c, t, b), [1] * 6, {"scale": t, "bias": b})
+    z = torch.randn(8, 5, generator=g).requires_grad_()
+    save("multisim_mined_classes_e01", {"embeddings": z}, multisim_rows(z, classes, 2.0, 10.0, 0.5, 0.1), [1] * 8,
+         {"labels": classes, "alpha": 2.0, "beta": 10.0, "base": 0.5, "epsilon": 0.1})
 
 
 if __name__ == "__main__":

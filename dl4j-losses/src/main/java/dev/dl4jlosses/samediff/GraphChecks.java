@@ -77,4 +77,26 @@ final class GraphChecks {
                     + Arrays.toString(ls));
         }
     }
+
+    /** NCE's anchors, positives and noise {@code [N·k or M, d]} with their log noise probabilities. */
+    static void nceInputs(SDVariable anchors, SDVariable positives, SDVariable noise, SDVariable logNoisePositives,
+                          SDVariable logNoise, int noisePerAnchor) {
+        matrix("anchors", anchors);
+        matrix("positives", positives);
+        matrix("noise", noise);
+        sameStaticShape("anchors", anchors, "positives", positives);
+        idsPerRow(logNoisePositives, anchors);
+        idsPerRow(logNoise, noise);
+        if (logNoisePositives == null || logNoise == null) {
+            throw new IllegalArgumentException("nce needs the log noise probabilities of the positives ([N]) and of the noise "
+                    + "samples ([M]); got " + (logNoisePositives == null ? "none for the positives" : "none for the noise samples"));
+        }
+        long[] anchorShape = anchors.getShape();
+        long[] noiseShape = noise.getShape();
+        boolean known = anchorShape != null && noiseShape != null && anchorShape[0] >= 0 && noiseShape[0] >= 0;
+        if (noisePerAnchor < 0 || noisePerAnchor > 0 && known && noiseShape[0] != anchorShape[0] * noisePerAnchor) {
+            throw new IllegalArgumentException("nce: noisePerAnchor must be 0 (shared noise) or k with noise [N·k, d]; got k = "
+                    + noisePerAnchor + ", anchors " + Arrays.toString(anchorShape) + ", noise " + Arrays.toString(noiseShape));
+        }
+    }
 }

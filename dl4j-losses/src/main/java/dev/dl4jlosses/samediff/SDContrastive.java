@@ -9,12 +9,16 @@ import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
 import dev.dl4jlosses.core.math.BatchHardTripletKernel;
 import dev.dl4jlosses.core.math.CircleKernel;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.DebiasedContrastiveKernel;
+import dev.dl4jlosses.core.math.DecoupledContrastiveKernel;
 import dev.dl4jlosses.core.math.DistanceKernel;
 import dev.dl4jlosses.core.math.LiftedStructureKernel;
 import dev.dl4jlosses.core.math.MarginContrastiveKernel;
+import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
 import dev.dl4jlosses.core.math.NegativeSelection;
 import dev.dl4jlosses.core.math.Reduction;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
 import dev.dl4jlosses.core.math.SimpleLossKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.core.math.TripletMarginKernel;
@@ -162,6 +166,42 @@ public final class SDContrastive {
                 LogitScale.fixed(1.0), null);
     }
 
+    /**
+     * Decoupled contrastive learning (Yeh et al. 2022): NT-Xent without the positive in the denominator; constant or
+     * learnable temperature, hardest negatives only (or null for all). See {@code LossDCL}.
+     */
+    public SDVariable dcl(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
+                          HardNegatives hardNegatives) {
+        return pairwise(name, "dcl", DecoupledContrastiveKernel.UNWEIGHTED, hardNegatives, embeddings, labels, normalize, scale, null);
+    }
+
+    /** DCLW: DCL with the positive pairs weighted by {@code 2 - N·softmax(s_ii'/σ)} over the batch. See {@code LossDCL}. */
+    public SDVariable dclw(String name, SDVariable embeddings, SDVariable labels, double temperature, double sigma,
+                           boolean normalize) {
+        return pairwise(name, "dclw", DecoupledContrastiveKernel.weighted(sigma, temperature), null, embeddings, labels,
+                normalize, LogitScale.fixed(temperature), null);
+    }
+
+    /**
+     * Debiased contrastive loss (Chuang et al. 2020, {@code beta = 0}) and HCL (Robinson et al. 2021, {@code beta > 0}):
+     * τ > 0, τ⁺ in [0, 1) (defaults 0.5, 0.1, 1). See {@code LossDebiasedContrastive}.
+     */
+    public SDVariable debiasedContrastive(String name, SDVariable embeddings, SDVariable labels, double temperature,
+                                          double tauPlus, double beta, boolean normalize) {
+        return pairwise(name, "debiasedContrastive", new DebiasedContrastiveKernel(temperature, tauPlus, beta), null,
+                embeddings, labels, normalize, LogitScale.fixed(temperature), null);
+    }
+
+    /**
+     * Multi-similarity loss (Wang et al. 2019), cosine similarity (defaults α = 2, β = 50, λ = 0.5); with
+     * {@code miningEpsilon} non-null, the pairs of the multi-similarity miner of that ε (0.1) only. See {@code LossMultiSimilarity}.
+     */
+    public SDVariable multiSimilarity(String name, SDVariable embeddings, SDVariable labels, double alpha, double beta,
+                                      double base, Double miningEpsilon) {
+        return pairwise(name, "multiSimilarity", miningEpsilon == null ? new MultiSimilarityKernel(alpha, beta, base)
+                : MultiSimilarityKernel.withMining(alpha, beta, base, miningEpsilon), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
+    }
+
     /** InfoNCE with in-batch negatives: query i's positive is key i. See {@code LossInfoNCE}. */
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, double temperature) {
         return infoNce(name, queries, keys, null, null, temperature, false);
@@ -214,7 +254,8 @@ public final class SDContrastive {
             return runner.run(name, "infoNce", Reduction.MEAN_OVER_VALID_ANCHORS, List.of(queries, keys), scale, null,
                     TwoViewBodies.infoNce(ops, 1 / scale.temperature(), symmetric));
         }
-        return crossEntropy(name, "infoNce", queries, keys, negatives, null, labels, scale, symmetric, hardNegatives, true);
+        return crossEntropy(SoftmaxCrossEntropyKernel.INSTANCE, name, "infoNce", queries, keys, negatives, null, labels, scale,
+                symmetric, hardNegatives, true);
     }
 
     /**
@@ -229,7 +270,18 @@ public final class SDContrastive {
             throw new IllegalArgumentException("infoNce with a memory queue needs the queue and the pairs' ids (labels); got "
                     + (queue == null ? "no queue" : "no labels"));
         }
-        return crossEntropy(name, "infoNce", queries, keys, null, queue, labels, scale, symmetric, null, true);
+        return crossEntropy(SoftmaxCrossEntropyKernel.INSTANCE, name, "infoNce", queries, keys, null, queue, labels, scale,
+                symmetric, null, true);
+    }
+
+    /**
+     * SigLIP (Zhai et al. 2023): {@code -(1/N) Σ_ij log σ(z_ij (t·s_ij + b))} between images and texts {@code [N, d]},
+     * {@code z_ii = +1}, else -1, cosine similarity; t from {@code scale} (learnable: {@code LogitScale.learnable(logT)},
+     * the paper starts at t = 10), b fixed (the paper's start: -10). See {@code LossSigLIP}.
+     */
+    public SDVariable sigLip(String name, SDVariable images, SDVariable texts, LogitScale scale, double bias) {
+        return crossEntropy(new SigmoidPairKernel(bias), name, "sigLip", images, texts, null, null, null, scale, false, null,
+                true);
     }
 
     /**
@@ -293,7 +345,8 @@ public final class SDContrastive {
      * @param normalize cosine similarity (true, pytorch-metric-learning's default) or raw dot products (Sohn)
      */
     public SDVariable nPairs(String name, SDVariable anchors, SDVariable positives, SDVariable labels, boolean normalize) {
-        return crossEntropy(name, "nPairs", anchors, positives, null, null, labels, LogitScale.fixed(1.0), false, null, normalize);
+        return crossEntropy(SoftmaxCrossEntropyKernel.INSTANCE, name, "nPairs", anchors, positives, null, null, labels,
+                LogitScale.fixed(1.0), false, null, normalize);
     }
 
     /**
@@ -309,24 +362,8 @@ public final class SDContrastive {
      */
     public SDVariable nce(String name, SDVariable anchors, SDVariable positives, SDVariable noise, SDVariable logNoisePositives,
                           SDVariable logNoise, int noisePerAnchor, double temperature, boolean normalize) {
-        GraphChecks.matrix("anchors", anchors);
-        GraphChecks.matrix("positives", positives);
-        GraphChecks.matrix("noise", noise);
-        GraphChecks.sameStaticShape("anchors", anchors, "positives", positives);
-        GraphChecks.idsPerRow(logNoisePositives, anchors);
-        GraphChecks.idsPerRow(logNoise, noise);
+        GraphChecks.nceInputs(anchors, positives, noise, logNoisePositives, logNoise, noisePerAnchor);
         Checks.positive("temperature", temperature);
-        if (logNoisePositives == null || logNoise == null) {
-            throw new IllegalArgumentException("nce needs the log noise probabilities of the positives ([N]) and of the noise "
-                    + "samples ([M]); got " + (logNoisePositives == null ? "none for the positives" : "none for the noise samples"));
-        }
-        long[] anchorShape = anchors.getShape();
-        long[] noiseShape = noise.getShape();
-        boolean known = anchorShape != null && noiseShape != null && anchorShape[0] >= 0 && noiseShape[0] >= 0;
-        if (noisePerAnchor < 0 || noisePerAnchor > 0 && known && noiseShape[0] != anchorShape[0] * noisePerAnchor) {
-            throw new IllegalArgumentException("nce: noisePerAnchor must be 0 (shared noise) or k with noise [N·k, d]; got k = "
-                    + noisePerAnchor + ", anchors " + Arrays.toString(anchorShape) + ", noise " + Arrays.toString(noiseShape));
-        }
         return runner.run(name, "nce", Reduction.MEAN_OVER_VALID_ANCHORS, Arrays.asList(anchors, positives, noise),
                 LogitScale.fixed(1.0), null, GraphBodies.nce(ops, logNoisePositives, logNoise, noisePerAnchor, 1 / temperature,
                         normalize));
@@ -361,16 +398,16 @@ public final class SDContrastive {
                 GraphBodies.pairwise(ops, kernel, selection, labels, normalize));
     }
 
-    private SDVariable crossEntropy(String name, String defaultName, SDVariable queries, SDVariable keys, SDVariable negatives,
-                                    SDMemoryQueue queue, SDVariable labels, LogitScale scale, boolean symmetric,
-                                    HardNegatives hardNegatives, boolean normalize) {
+    private SDVariable crossEntropy(ContrastiveKernel kernel, String name, String defaultName, SDVariable queries,
+                                    SDVariable keys, SDVariable negatives, SDMemoryQueue queue, SDVariable labels,
+                                    LogitScale scale, boolean symmetric, HardNegatives hardNegatives, boolean normalize) {
         GraphChecks.matrix("queries", queries);
         GraphChecks.matrix("keys", keys);
         GraphChecks.sameStaticShape("queries", queries, "keys", keys);
         GraphChecks.idsPerRow(labels, queries);
         GraphChecks.queueFits(queue, keys);
         return runner.run(name, defaultName, Reduction.MEAN_OVER_VALID_ANCHORS, Arrays.asList(queries, keys, negatives), scale,
-                queue, GraphBodies.cross(ops, SoftmaxCrossEntropyKernel.INSTANCE, hardNegatives, labels, symmetric, normalize));
+                queue, GraphBodies.cross(ops, kernel, hardNegatives, labels, symmetric, normalize));
     }
 
     private SDVariable distanceLoss(String name, String defaultName, DistanceKernel kernel, SDVariable embeddings,

@@ -10,7 +10,11 @@ import dev.dl4jlosses.core.eager.CrossEvaluator;
 import dev.dl4jlosses.core.eager.PairwiseEvaluator;
 import dev.dl4jlosses.core.math.CircleKernel;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.DebiasedContrastiveKernel;
+import dev.dl4jlosses.core.math.DecoupledContrastiveKernel;
+import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
@@ -36,7 +40,15 @@ class FiniteDifferenceTest {
                 // the default circle gradient holds α constant, so it is no derivative of the loss value; it is checked
                 // against PyTorch autograd (ReferenceValuesTest). Finite differences check the undetached form.
                 Arguments.of("circle m=0.25 γ=32, α differentiated", new CircleKernel(0.25, 32, false), true, 1.0),
-                Arguments.of("circle m=0.1 γ=256, α differentiated", new CircleKernel(0.1, 256, false), true, 1.0));
+                Arguments.of("circle m=0.1 γ=256, α differentiated", new CircleKernel(0.1, 256, false), true, 1.0),
+                Arguments.of("DCL τ=0.1", DecoupledContrastiveKernel.UNWEIGHTED, true, 10.0),
+                Arguments.of("DCLW τ=0.2 σ=0.5", DecoupledContrastiveKernel.weighted(0.5, 0.2), true, 5.0),
+                Arguments.of("DCLW dot product τ=1 σ=2", DecoupledContrastiveKernel.weighted(2, 1), false, 1.0),
+                Arguments.of("debiased τ=0.5 τ⁺=0.1", new DebiasedContrastiveKernel(0.5, 0.1, 0), true, 2.0),
+                Arguments.of("HCL τ=0.2 τ⁺=0.1 β=1", new DebiasedContrastiveKernel(0.2, 0.1, 1), true, 5.0),
+                Arguments.of("HCL τ=0.5 τ⁺=0.6 β=2 (bound taken by some pairs)", new DebiasedContrastiveKernel(0.5, 0.6, 2), true, 2.0),
+                Arguments.of("multi-similarity α=2 β=10 λ=0.5", new MultiSimilarityKernel(2, 10, 0.5), true, 1.0),
+                Arguments.of("multi-similarity mined ε=0.1", MultiSimilarityKernel.withMining(2, 10, 0.5, 0.1), true, 1.0));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -90,6 +102,20 @@ class FiniteDifferenceTest {
                 assertClose(numericGradient(n, x -> e.evaluate(q, k, x, ids, negIds, keep, false).rowLoss().sumNumber().doubleValue()),
                         r.gradNegatives(), 1e-5, 1e-7, what + " negatives");
             }
+        }
+    }
+
+    @Test
+    void sigLipInBlocks() {
+        INDArray images = Random.gaussian(14, DataType.DOUBLE, 6, 4);
+        INDArray texts = Random.gaussian(15, DataType.DOUBLE, 6, 4);
+        for (int blockRows : new int[] {0, 4}) {
+            CrossEvaluator e = new CrossEvaluator(new SigmoidPairKernel(-3), true, 5, false, new Blocking(Blocking.DEFAULT_MEMORY_BUDGET, blockRows));
+            CrossEvaluator.Result r = e.evaluate(images, texts, null, null, null, null, true);
+            assertClose(numericGradient(images, x -> e.evaluate(x, texts, null, null, null, null, false).rowLoss().sumNumber().doubleValue()),
+                    r.gradQueries(), 1e-5, 1e-7, "SigLIP images, blockRows=" + blockRows);
+            assertClose(numericGradient(texts, x -> e.evaluate(images, x, null, null, null, null, false).rowLoss().sumNumber().doubleValue()),
+                    r.gradKeys(), 1e-5, 1e-7, "SigLIP texts, blockRows=" + blockRows);
         }
     }
 

@@ -9,7 +9,11 @@ import dev.dl4jlosses.core.eager.CrossEvaluator;
 import dev.dl4jlosses.core.eager.PairwiseEvaluator;
 import dev.dl4jlosses.core.math.CircleKernel;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.DebiasedContrastiveKernel;
+import dev.dl4jlosses.core.math.DecoupledContrastiveKernel;
+import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
@@ -26,7 +30,9 @@ class NumericsTest {
 
     enum Loss {
         NT_XENT(NTXentKernel.INSTANCE, 100), SUP_CON(SoftmaxCrossEntropyKernel.INSTANCE, 100),
-        CIRCLE(new CircleKernel(0.25, 256, true), 1);
+        CIRCLE(new CircleKernel(0.25, 256, true), 1), DCL(DecoupledContrastiveKernel.UNWEIGHTED, 100),
+        DCLW(DecoupledContrastiveKernel.weighted(0.5, 0.01), 100), HCL(new DebiasedContrastiveKernel(0.01, 0.1, 1), 100),
+        MULTI_SIMILARITY(new MultiSimilarityKernel(2, 50, 0.5), 1);
 
         final ContrastiveKernel kernel;
         final double scale;
@@ -61,6 +67,23 @@ class NumericsTest {
                 loss + " gradient float32 vs float64");
     }
 
+    /** SigLIP at t = 100, b = -10: logits ±110 in softplus and sigmoid, float32 against float64. */
+    @Test
+    void sigLipAtScale100InFloat32MatchesFloat64() {
+        INDArray images = Random.gaussian(86, DataType.DOUBLE, 12, 8);
+        INDArray texts = Random.gaussian(87, DataType.DOUBLE, 12, 8);
+        texts.getRow(0).assign(images.getRow(0).neg());                          // a positive pair at s = -1
+        texts.getRow(1).assign(images.getRow(0));                                // a negative at s = 1
+        CrossEvaluator e = new CrossEvaluator(new SigmoidPairKernel(-10), true, 100, false, Blocking.DEFAULT);
+        CrossEvaluator.Result exact = e.evaluate(images, texts, null, null, null, null, true);
+        CrossEvaluator.Result single = e.evaluate(images.castTo(DataType.FLOAT), texts.castTo(DataType.FLOAT), null, null, null, null, true);
+        assertFinite(single.rowLoss(), "SigLIP loss");
+        assertFinite(single.gradQueries(), "SigLIP image gradient");
+        assertClose(exact.rowLoss(), single.rowLoss(), 1e-4, 1e-3, "SigLIP row losses float32 vs float64");
+        assertClose(exact.gradQueries(), single.gradQueries(), 1e-3, 1e-3 * exact.gradQueries().amaxNumber().doubleValue(),
+                "SigLIP image gradient float32 vs float64");
+    }
+
     @ParameterizedTest
     @EnumSource(value = DataType.class, names = {"HALF", "BFLOAT16"})
     void reducedPrecisionInputsAreComputedInFloatAndReturnedInTheirType(DataType type) {
@@ -83,8 +106,9 @@ class NumericsTest {
         assertFinite(r.gradient(), loss + " gradient");
     }
 
+    /** Multi-similarity counts an anchor with negatives only (pytorch-metric-learning's mean reducer): not here. */
     @ParameterizedTest
-    @EnumSource(Loss.class)
+    @EnumSource(value = Loss.class, mode = EnumSource.Mode.EXCLUDE, names = "MULTI_SIMILARITY")
     void noValidAnchorGivesZeroLossAndZeroGradient(Loss loss) {
         INDArray z = Random.gaussian(84, DataType.FLOAT, 6, 4);
         for (INDArray ids : new INDArray[] {Nd4j.arange(6).reshape(6, 1), Nd4j.zeros(6, 1)}) {   // no positives / no negatives

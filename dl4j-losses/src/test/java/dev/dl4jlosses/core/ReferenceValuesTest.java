@@ -7,7 +7,11 @@ import dev.dl4jlosses.core.eager.CrossEvaluator;
 import dev.dl4jlosses.core.eager.PairwiseEvaluator;
 import dev.dl4jlosses.core.math.CircleKernel;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
+import dev.dl4jlosses.core.math.DebiasedContrastiveKernel;
+import dev.dl4jlosses.core.math.DecoupledContrastiveKernel;
+import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
 import dev.dl4jlosses.core.math.SimpleLossKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.testing.ReferenceCase;
@@ -51,6 +55,31 @@ class ReferenceValuesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"dcl_simclr_t01", "dcl_classes_t03", "dclw_simclr_t01_s05", "dclw_classes_t02_s03"})
+    void decoupled(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        double tau = c.number("temperature");
+        checkPairwise(c, c.has("sigma") ? DecoupledContrastiveKernel.weighted(c.number("sigma"), tau)
+                : DecoupledContrastiveKernel.UNWEIGHTED, true, 1 / tau);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"debiased_simclr_t05", "hcl_simclr_default", "hcl_classes_t02_b2", "hcl_simclr_bound_tp09"})
+    void debiased(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        double tau = c.number("temperature");
+        checkPairwise(c, new DebiasedContrastiveKernel(tau, c.number("tauPlus"), c.number("beta")), true, 1 / tau);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"multisim_classes_default", "multisim_simclr_a1_b10_l03", "multisim_mined_classes_e01"})
+    void multiSimilarity(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        checkPairwise(c, c.has("epsilon") ? MultiSimilarityKernel.withMining(c.number("alpha"), c.number("beta"), c.number("base"),
+                c.number("epsilon")) : new MultiSimilarityKernel(c.number("alpha"), c.number("beta"), c.number("base")), true, 1.0);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"infonce_t007", "infonce_negatives_t05", "infonce_ids_symmetric_t02", "infonce_all_t01",
             "infonce_hard_topfraction_t01"})
     void infoNce(String name) {
@@ -63,6 +92,20 @@ class ReferenceValuesTest {
         assertClose(c.array("grad_keys"), r.gradKeys(), RTOL, ATOL, name + " key gradient");
         if (c.has("negatives")) {
             assertClose(c.array("grad_negatives"), r.gradNegatives(), RTOL, ATOL, name + " negatives gradient");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"siglip_t10_bm10", "siglip_t100_bm5"})
+    void sigLip(String name) {
+        ReferenceCase c = ReferenceCase.load(name);
+        for (int blockRows : new int[] {0, 4}) {
+            CrossEvaluator.Result r = new CrossEvaluator(new SigmoidPairKernel(c.number("bias")), true, c.number("scale"), false,
+                    new Blocking(Blocking.DEFAULT_MEMORY_BUDGET, blockRows)).evaluate(c.array("queries"), c.array("keys"), null,
+                    null, null, null, true);
+            assertClose(c.array("rowLoss"), r.rowLoss(), RTOL, ATOL, name + " row losses, blockRows=" + blockRows);
+            assertClose(c.array("grad_queries"), r.gradQueries(), RTOL, ATOL, name + " image gradient, blockRows=" + blockRows);
+            assertClose(c.array("grad_keys"), r.gradKeys(), RTOL, ATOL, name + " text gradient, blockRows=" + blockRows);
         }
     }
 

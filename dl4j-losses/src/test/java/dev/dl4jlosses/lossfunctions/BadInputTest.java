@@ -31,6 +31,9 @@ class BadInputTest {
         assertMessage(() -> LossNTXent.builder().memoryBudgetBytes(0).build(), "memoryBudgetBytes");
         assertMessage(() -> LossNTXent.builder().blockRows(-1).build(), "blockRows");
         assertMessage(() -> new LossSimple(0), "lambda", "0.0");
+        assertMessage(() -> LossDCL.builder().sigma(-1).build(), "sigma", "-1.0");
+        assertMessage(() -> LossDebiasedContrastive.builder().tauPlus(1).build(), "tauPlus", "1.0");
+        assertMessage(() -> LossMultiSimilarity.builder().base(Double.NaN).build(), "base", "NaN");
         assertMessage(() -> HardNegatives.topK(0), "k", "0");
         assertMessage(() -> HardNegatives.topFraction(1.5), "fraction", "1.5");
         assertMessage(() -> HardNegatives.threshold(Double.POSITIVE_INFINITY), "threshold", "Infinity");

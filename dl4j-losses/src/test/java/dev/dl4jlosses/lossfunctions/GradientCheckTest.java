@@ -42,7 +42,10 @@ class GradientCheckTest {
                 Arguments.of(new LossSupCon(0.1), Random.ids(2, BATCH, 3)),
                 Arguments.of(LossCircle.builder().margin(0.25).gamma(16).detachWeights(false).build(), Random.ids(3, BATCH, 3)),
                 Arguments.of(LossSupCon.builder().hardNegatives(HardNegatives.topK(2)).build(), Random.ids(4, BATCH, 3)),
-                Arguments.of(new LossSimple(), Random.ids(5, BATCH, 3)));
+                Arguments.of(new LossSimple(), Random.ids(5, BATCH, 3)),
+                Arguments.of(LossDCL.builder().weighted(true).temperature(0.3).build(), Random.twoViewIds(4)),
+                Arguments.of(LossDebiasedContrastive.builder().build(), Random.ids(6, BATCH, 3)),
+                Arguments.of(LossMultiSimilarity.builder().beta(10).build(), Random.ids(7, BATCH, 3)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -43,7 +43,12 @@ class SerializationTest {
                 LossNTXent.builder().hardNegatives(HardNegatives.topK(2)).build(),
                 LossSupCon.builder().hardNegatives(HardNegatives.threshold(-0.1)).build(),
                 LossInfoNCE.builder().hardNegatives(HardNegatives.topFraction(0.5)).symmetric(true).build(),
-                new LossSimple(0.5));
+                new LossSimple(0.5),
+                LossDCL.builder().temperature(0.2).build(),
+                LossDCL.builder().weighted(true).sigma(0.4).build(),
+                LossDebiasedContrastive.builder().temperature(0.3).tauPlus(0.05).beta(0.5).build(),
+                LossMultiSimilarity.builder().alpha(1).beta(20).base(0.4).mining(true).epsilon(0.05).build(),
+                LossSigLIP.builder().scale(5).bias(-2).build());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,7 +65,7 @@ class SerializationTest {
     @MethodSource("losses")
     void modelSerializerSaveReloadContinue(ILossFunction loss) throws Exception {
         DataSet batch = new DataSet(Random.gaussian(3, DataType.FLOAT, 8, 6),
-                loss instanceof LossInfoNCE ? Random.ids(4, 8, 8).castTo(DataType.FLOAT) : Random.twoViewIds(4).castTo(DataType.FLOAT));
+                loss instanceof LossInfoNCE || loss instanceof LossSigLIP ? Random.ids(4, 8, 8).castTo(DataType.FLOAT) : Random.twoViewIds(4).castTo(DataType.FLOAT));
         MultiLayerNetwork uninterrupted = new MultiLayerNetwork(config(loss));
         uninterrupted.init();
         List<Double> expected = Training.scores(uninterrupted, List.of(batch), 6);

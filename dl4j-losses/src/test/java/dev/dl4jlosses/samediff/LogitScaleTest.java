@@ -62,7 +62,9 @@ class LogitScaleTest {
                 new Case("supCon dot product", (sd, x, ids, s) -> new SDContrastive(sd).supCon("loss", x, ids, s, false)),
                 new Case("infoNce symmetric with negatives", (sd, x, ids, s) -> new SDContrastive(sd).infoNce("loss",
                         x, sd.var("k", Random.gaussian(4, DataType.DOUBLE, 10, 4)), sd.var("n", Random.gaussian(5, DataType.DOUBLE, 3, 4)),
-                        ids, s, true)));
+                        ids, s, true)),
+                new Case("sigLip b=-2", (sd, x, ids, s) -> new SDContrastive(sd).sigLip("loss", x,
+                        sd.var("k", Random.gaussian(6, DataType.DOUBLE, 10, 4)), s, -2)));
     }
 
     @ParameterizedTest(name = "{0}")

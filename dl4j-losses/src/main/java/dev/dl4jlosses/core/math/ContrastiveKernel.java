@@ -21,6 +21,14 @@ public interface ContrastiveKernel {
         return false;
     }
 
+    /**
+     * Whether an anchor's loss depends on other anchors' pairs (DCLW's batch-wide softmax): then a front evaluates the
+     * whole batch as one block, whatever its block size.
+     */
+    default boolean couplesAnchors() {
+        return false;
+    }
+
     /** 1 for anchors with at least one positive and at least one negative. */
     static <T> T validAnchors(TensorOps<T> o, T positives, T negatives) {
         return o.mul(o.greaterThan(o.rowSum(positives), 0), o.greaterThan(o.rowSum(negatives), 0));

@@ -1,0 +1,90 @@
+package dev.dl4jlosses.lossfunctions;
+
+import dev.dl4jlosses.core.Checks;
+import dev.dl4jlosses.core.eager.CrossEvaluator;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
+
+/**
+ * SigLIP's sigmoid loss (Zhai et al. 2023) between two towers: preOutput {@code [N, 2d]} = image embedding ‖ text
+ * embedding, as {@link LossInfoNCE}; labels optional ids (texts with the image's id other than its own are then left
+ * out instead of counted as negatives).
+ *
+ * <p>Loss: {@code -(1/N) Σ_i Σ_j log σ(z_ij (t·s_ij + b))}, {@code z_ii = +1}, otherwise -1, cosine similarity. Here
+ * {@code t} and {@code b} are fixed hyper-parameters (defaults t = 10, b = -10, the paper's initial values; the SameDiff
+ * front, {@code SDContrastive.sigLip}, learns t). Anchors are evaluated in row blocks: no softmax couples them, so
+ * memory is {@code O(b·N + N·d)}.
+ *
+ * <pre>{@code
+ * .layer(new LossLayer.Builder(LossSigLIP.builder().scale(10).bias(-10).build()).activation(Activation.IDENTITY).build())
+ * // preOutput: [N, 2d] = image | text; labels: [N, 1] pair ids (or any [N, 1] column of distinct ids)
+ * }</pre>
+ */
+@JsonDeserialize(builder = LossSigLIP.Builder.class)
+public final class LossSigLIP extends ContrastiveLossFunction {
+
+    public static final double DEFAULT_SCALE = 10;
+    public static final double DEFAULT_BIAS = -10;
+
+    @JsonProperty("scale")
+    private final double scale;
+    @JsonProperty("bias")
+    private final double bias;
+
+    /** t = 10, b = -10. */
+    public LossSigLIP() {
+        this(builder());
+    }
+
+    private LossSigLIP(Builder builder) {
+        super(builder);
+        this.scale = Checks.positive("scale t", builder.scale);
+        this.bias = Checks.finiteNumber("bias b", builder.bias);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public double getScale() {
+        return scale;
+    }
+
+    public double getBias() {
+        return bias;
+    }
+
+    @Override
+    Contract createContract() {
+        return new TwoTowerContract(new CrossEvaluator(new SigmoidPairKernel(bias), true, scale, false, blocking()), name(),
+                "image | text");
+    }
+
+    public static final class Builder extends ContrastiveLossFunction.Builder<LossSigLIP, Builder> {
+        @JsonProperty("scale")
+        private double scale = DEFAULT_SCALE;
+        @JsonProperty("bias")
+        private double bias = DEFAULT_BIAS;
+
+        private Builder() {
+        }
+
+        /** The logit scale t > 0 (default 10). */
+        public Builder scale(double scale) {
+            this.scale = scale;
+            return this;
+        }
+
+        /** The logit bias b (default -10). */
+        public Builder bias(double bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        @Override
+        public LossSigLIP build() {
+            return new LossSigLIP(this);
+        }
+    }
+}
