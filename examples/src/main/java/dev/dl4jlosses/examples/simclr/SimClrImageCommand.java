@@ -54,7 +54,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     String loss;
 
     @Option(names = "--steps", paramLabel = "N", description = "Training steps (default: " + DEFAULT_EMBEDDED_EPOCHS + " epochs of the "
-            + "embedded dataset; " + DEFAULT_FILE_STEPS + " on files, about 8 minutes of training on a 2-core CPU).")
+            + "embedded dataset; " + DEFAULT_FILE_STEPS + " on files, 4 to 6 minutes of training on a 2-core CPU, a whole run under 8).")
     Integer stepsOption;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Training length in epochs instead of --steps.")
@@ -72,7 +72,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
             + "similarity). Default: all negatives.")
     String hardNegativesOption;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "2e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "5e-3", description = "Peak learning rate of Adam (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
     @Option(names = "--warmup-steps", paramLabel = "N", description = "Linear warm-up, then cosine decay to 1%% (default: 5%% of the steps).")
@@ -127,7 +127,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     Integer stopAfterSteps;
 
     static final int DEFAULT_EMBEDDED_EPOCHS = 6;
-    static final int DEFAULT_FILE_STEPS = 1000;
+    static final int DEFAULT_FILE_STEPS = 1500;
     static final double DEFAULT_TEMPERATURE = 0.2;
     private static final int EMBEDDED_TRAIN = 4096;
     private static final int EMBEDDED_TEST = 2000;
