@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * arrays instead of the general path's few dozen:
  * <ul>
  *   <li>{@code E_ij = exp((u_i·v_j − 1)/τ)}: cosine similarities are at most 1, so the shift by 1/τ replaces the row
- *       maximum; the positives' entries (a diagonal of each block) are set to 0, so the sums run over negatives;</li>
+ *       maximum; the positives' entries (a diagonal of each block) are multiplied by 0, so the sums run over negatives;</li>
  *   <li>with {@code r⁻} an anchor's sum over its negatives and {@code L⁺ = (u·p − 1)/τ} its positive's shifted logit,
  *       its loss is {@code softplus(log r⁻ − L⁺)}, its softmax normaliser {@code c = 1/(r⁻ + e^{L⁺})} and the weight
  *       its positive loses {@code w = r⁻ c} ({@code ShiftedExponentials.AnchorTerms} on the eager side);</li>
@@ -56,10 +56,11 @@ final class TwoViewBodies {
             SDVariable u1 = first.unit();
             SDVariable u2 = second.unit();
             SDVariable positive = u1.mul(u2).sum(true, 1).mul(scale).sub(scale);
-            SDVariable noDiagonal = sd.zerosLike(sd.reshape(positive, -1));
-            SDVariable e11 = negatives(sd, u1, u1, scale, noDiagonal);
-            SDVariable e12 = negatives(sd, u1, u2, scale, noDiagonal);
-            SDVariable e22 = negatives(sd, u2, u2, scale, noDiagonal);
+            SDVariable e11 = exponentials(sd, u1, u1, scale);
+            SDVariable offDiagonal = offDiagonal(ops, e11);
+            e11 = e11.mul(offDiagonal);
+            SDVariable e12 = exponentials(sd, u1, u2, scale).mul(offDiagonal);
+            SDVariable e22 = exponentials(sd, u2, u2, scale).mul(offDiagonal);
             Anchors a1 = Anchors.of(ops, e11.sum(true, 1).add(e12.sum(true, 1)), positive);
             Anchors a2 = Anchors.of(ops, e22.sum(true, 1).add(sd.reshape(e12.sum(true, 0), -1, 1)), positive);
             SDVariable rowLoss = sd.concat(0, a1.loss(), a2.loss());
@@ -92,7 +93,8 @@ final class TwoViewBodies {
             SDVariable q = queries.unit();
             SDVariable k = keys.unit();
             SDVariable positive = q.mul(k).sum(true, 1).mul(scale).sub(scale);
-            SDVariable e = negatives(sd, q, k, scale, sd.zerosLike(sd.reshape(positive, -1)));
+            SDVariable e = exponentials(sd, q, k, scale);
+            e = e.mul(offDiagonal(ops, e));
             Anchors byQuery = Anchors.of(ops, e.sum(true, 1), positive);
             Anchors byKey = symmetric ? Anchors.of(ops, sd.reshape(e.sum(true, 0), -1, 1), positive) : null;
             List<GraphRunner.Part> parts = symmetric
@@ -115,9 +117,18 @@ final class TwoViewBodies {
         };
     }
 
-    /** {@code exp((a·bᵀ − 1)·s)} with its diagonal (the positives, or each row itself) set to 0. */
-    private static SDVariable negatives(SameDiff sd, SDVariable a, SDVariable b, double scale, SDVariable zeros) {
-        return sd.math.setDiag(sd.math.exp(sd.mmul(a.mul(scale), b, false, true, false).sub(scale)), zeros);
+    /** {@code exp((a·bᵀ − 1)·s)}. */
+    private static SDVariable exponentials(SameDiff sd, SDVariable a, SDVariable b, double scale) {
+        return sd.math.exp(sd.mmul(a.mul(scale), b, false, true, false).sub(scale));
+    }
+
+    /**
+     * {@code 1 − I} shaped like {@code square}: multiplied in, it leaves out the diagonal (each block's positives, or
+     * each row itself) exactly. Not {@code matrix_set_diag}: M2.1's CPU kernel of it dies of an integer division by
+     * zero (SIGFPE) in its multi-threaded loop at {@code [512, 512]} float32.
+     */
+    private static SDVariable offDiagonal(SameDiffOps ops, SDVariable square) {
+        return ops.rsub(ops.diagonalMask(square, 0), 1.0);
     }
 
     private static SDVariable row(SameDiff sd, SDVariable column) {
