@@ -56,9 +56,9 @@ final class TwoViewBodies {
             SDVariable u1 = first.unit();
             SDVariable u2 = second.unit();
             SDVariable positive = u1.mul(u2).sum(true, 1).mul(scale).sub(scale);
-            SDVariable e11 = exponentials(sd, u1, u1, scale);
-            SDVariable offDiagonal = offDiagonal(ops, e11);
-            e11 = e11.mul(offDiagonal);
+            SDVariable firstBlock = exponentials(sd, u1, u1, scale);
+            SDVariable offDiagonal = offDiagonal(ops, firstBlock);
+            SDVariable e11 = firstBlock.mul(offDiagonal);
             SDVariable e12 = exponentials(sd, u1, u2, scale).mul(offDiagonal);
             SDVariable e22 = exponentials(sd, u2, u2, scale).mul(offDiagonal);
             Anchors a1 = Anchors.of(ops, e11.sum(true, 1).add(e12.sum(true, 1)), positive);
@@ -93,8 +93,8 @@ final class TwoViewBodies {
             SDVariable q = queries.unit();
             SDVariable k = keys.unit();
             SDVariable positive = q.mul(k).sum(true, 1).mul(scale).sub(scale);
-            SDVariable e = exponentials(sd, q, k, scale);
-            e = e.mul(offDiagonal(ops, e));
+            SDVariable all = exponentials(sd, q, k, scale);
+            SDVariable e = all.mul(offDiagonal(ops, all));
             Anchors byQuery = Anchors.of(ops, e.sum(true, 1), positive);
             Anchors byKey = symmetric ? Anchors.of(ops, sd.reshape(e.sum(true, 0), -1, 1), positive) : null;
             List<GraphRunner.Part> parts = symmetric
