@@ -34,7 +34,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.weightinit.impl.ReluInitScheme;
 import org.nd4j.weightinit.impl.ZeroInitScheme;
 
 /**
@@ -47,7 +46,9 @@ import org.nd4j.weightinit.impl.ZeroInitScheme;
  * Pooling before batch norm and ReLU (ReLU commutes with max pooling) runs those two on a quarter of the values: a
  * DL4J training step 1.3× faster. Projection head: a dense layer of {@code headDim} units with batch normalisation
  * and ReLU, a ReLU dense layer of {@code headDim} and a linear layer giving {@code z}, on which the contrastive loss
- * acts.
+ * acts. Weights start uniform in ±1/√fan-in (DL4J's {@code WeightInit.UNIFORM}, PyTorch's default for these
+ * layers), biases at zero: against He-normal starts, 2.4× larger, Adam's steps of the same size move the weights
+ * relatively less, and real digits read 96.81 % instead of 97.44 % (README, ablation).
  *
  * <p>The DL4J and SameDiff versions hold the same parameters under the same names ({@code "<layer>_W"},
  * {@code "<layer>_b"}, {@code "<layer>_gamma"}, {@code "<layer>_beta"}, {@code "<layer>_mean"}, {@code "<layer>_var"}),
@@ -146,7 +147,7 @@ public record Encoder(int channels, int height, int width, int filters, int head
                 .dataType(type)
                 .updater(updater)
                 .weightDecay(weightDecay, true)
-                .weightInit(WeightInit.RELU)
+                .weightInit(WeightInit.UNIFORM)
                 .convolutionMode(ConvolutionMode.Same);
     }
 
@@ -192,7 +193,7 @@ public record Encoder(int channels, int height, int width, int filters, int head
             int layer = CONV_LAYERS[block];
             int out = convChannels(block);
             // [kH, kW, in, out]: M2.1's conv2d_bp ignores any other weights format
-            SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', in * 9), type, 3, 3, in, out);
+            SDVariable w = sd.var(layer + "_W", uniform(type, in * 9, 3, 3, in, out));
             SDVariable b = sd.var(layer + "_b", new ZeroInitScheme('c'), type, out);
             Conv2DConfig conv = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1)
                     .paddingMode(PaddingMode.SAME).dataFormat(Conv2DConfig.NCHW).build();
@@ -237,8 +238,17 @@ public record Encoder(int channels, int height, int width, int filters, int head
         return centred.mul(scale).add(sd.reshape(beta, shape));
     }
 
+    /**
+     * Weights uniform in ±1/√fanIn, as DL4J's {@code WeightInit.UNIFORM}, in {@code type}: M2.1's
+     * {@code UniformInitScheme} ignores the data type it is asked for and always draws the default one.
+     */
+    private static INDArray uniform(DataType type, long fanIn, long... shape) {
+        double bound = 1 / Math.sqrt(fanIn);
+        return Nd4j.rand(type, shape).muli(2 * bound).subi(bound);
+    }
+
     private static SDVariable dense(SameDiff sd, SDVariable in, int layer, long nIn, long nOut, DataType type) {
-        SDVariable w = sd.var(layer + "_W", new ReluInitScheme('c', nIn), type, nIn, nOut);
+        SDVariable w = sd.var(layer + "_W", uniform(type, nIn, nIn, nOut));
         SDVariable b = sd.var(layer + "_b", new ZeroInitScheme('c'), type, 1, nOut);
         return in.mmul(w).add(b);
     }
