@@ -1,23 +1,28 @@
 package dev.dl4jlosses.lossfunctions;
 
+import java.util.Objects;
+
 import dev.dl4jlosses.core.Checks;
 import dev.dl4jlosses.core.eager.CrossEvaluator;
 import dev.dl4jlosses.core.math.SigmoidPairKernel;
+import dev.dl4jlosses.options.SameIdPairs;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * SigLIP's sigmoid loss (Zhai et al. 2023) between two towers: preOutput {@code [N, 2d]} = image embedding ‖ text
- * embedding, as {@link LossInfoNCE}; labels optional ids (texts with the image's id other than its own are then left
- * out instead of counted as negatives).
+ * embedding, as {@link LossInfoNCE}; labels {@code [N, 1]} ids: what an off-diagonal pair of equal ids is, a likely
+ * false negative, is {@link #getSameIdPairs()} (default {@link SameIdPairs#EXCLUDED}: left out; {@code NEGATIVE}: the
+ * paper's -1; {@code POSITIVE}: +1). Distinct ids give the paper's loss whatever the option.
  *
  * <p>Loss: {@code -(1/N) Σ_i Σ_j log σ(z_ij (t·s_ij + b))}, {@code z_ii = +1}, otherwise -1, cosine similarity. Here
  * {@code t} and {@code b} are fixed hyper-parameters (defaults t = 10, b = -10, the paper's initial values; the SameDiff
- * front, {@code SDContrastive.sigLip}, learns t). Anchors are evaluated in row blocks: no softmax couples them, so
+ * front, {@code SDSigLip}, learns t and b). Anchors are evaluated in row blocks: no softmax couples them, so
  * memory is {@code O(b·N + N·d)}.
  *
  * <pre>{@code
- * .layer(new LossLayer.Builder(LossSigLIP.builder().scale(10).bias(-10).build()).activation(Activation.IDENTITY).build())
+ * LossSigLIP loss = LossSigLIP.builder().scale(10).bias(-10).sameIdPairs(SameIdPairs.EXCLUDED).build();
+ * .layer(new LossLayer.Builder(loss).activation(Activation.IDENTITY).build())
  * // preOutput: [N, 2d] = image | text; labels: [N, 1] pair ids (or any [N, 1] column of distinct ids)
  * }</pre>
  */
@@ -31,6 +36,8 @@ public final class LossSigLIP extends ContrastiveLossFunction {
     private final double scale;
     @JsonProperty("bias")
     private final double bias;
+    @JsonProperty("sameIdPairs")
+    private final SameIdPairs sameIdPairs;
 
     /** t = 10, b = -10. */
     public LossSigLIP() {
@@ -41,6 +48,7 @@ public final class LossSigLIP extends ContrastiveLossFunction {
         super(builder);
         this.scale = Checks.positive("scale t", builder.scale);
         this.bias = Checks.finiteNumber("bias b", builder.bias);
+        this.sameIdPairs = Objects.requireNonNull(builder.sameIdPairs, "sameIdPairs");
     }
 
     public static Builder builder() {
@@ -55,10 +63,15 @@ public final class LossSigLIP extends ContrastiveLossFunction {
         return bias;
     }
 
+    /** What off-diagonal image/text pairs of equal ids are (default {@link SameIdPairs#EXCLUDED}). */
+    public SameIdPairs getSameIdPairs() {
+        return sameIdPairs;
+    }
+
     @Override
     Contract createContract() {
-        return new TwoTowerContract(new CrossEvaluator(new SigmoidPairKernel(bias), true, scale, false, blocking()), name(),
-                "image | text");
+        return new TwoTowerContract(new CrossEvaluator(new SigmoidPairKernel(bias, sameIdPairs), true, scale, false,
+                blocking()), name(), "image | text");
     }
 
     public static final class Builder extends ContrastiveLossFunction.Builder<LossSigLIP, Builder> {
@@ -66,6 +79,8 @@ public final class LossSigLIP extends ContrastiveLossFunction {
         private double scale = DEFAULT_SCALE;
         @JsonProperty("bias")
         private double bias = DEFAULT_BIAS;
+        @JsonProperty("sameIdPairs")
+        private SameIdPairs sameIdPairs = SameIdPairs.EXCLUDED;
 
         private Builder() {
         }
@@ -79,6 +94,12 @@ public final class LossSigLIP extends ContrastiveLossFunction {
         /** The logit bias b (default -10). */
         public Builder bias(double bias) {
             this.bias = bias;
+            return this;
+        }
+
+        /** What off-diagonal pairs of equal ids are: left out (default), -1 or +1; see {@link SameIdPairs}. */
+        public Builder sameIdPairs(SameIdPairs sameIdPairs) {
+            this.sameIdPairs = sameIdPairs;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.dl4jlosses.samediff;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.dl4jlosses.core.engine.CrossEngine;
@@ -10,6 +11,8 @@ import dev.dl4jlosses.core.engine.PairwiseEngine;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
 import dev.dl4jlosses.core.math.DistanceKernel;
 import dev.dl4jlosses.core.math.NegativeSelection;
+import dev.dl4jlosses.core.math.SigmoidPairKernel;
+import dev.dl4jlosses.options.SameIdPairs;
 import org.nd4j.autodiff.samediff.SDVariable;
 
 /**
@@ -50,16 +53,39 @@ final class GraphBodies {
                     c.scale().value(), normalize);
             boolean learnable = c.scale().isLearnable();
             CrossEngine.Block<SDVariable> forward = CrossEngine.queryBlock(ops, kernel, selection, p, 0, PairwiseEngine.ALL_ROWS,
-                    true, learnable);
+                    true, learnable, false);
             if (!symmetric) {
                 return new GraphRunner.Terms(List.of(new GraphRunner.Part(forward.rowLoss(), forward.valid(), 1)),
                         w -> crossGradients(ops, p, forward, null, w, learnable), c.input(1), ids);
             }
             CrossEngine.Block<SDVariable> backward = CrossEngine.keyBlock(ops, kernel, selection, p, 0, PairwiseEngine.ALL_ROWS,
-                    true, learnable);
+                    true, learnable, false);
             return new GraphRunner.Terms(List.of(new GraphRunner.Part(forward.rowLoss(), forward.valid(), 0.5),
                     new GraphRunner.Part(backward.rowLoss(), backward.valid(), 0.5)),
                     w -> crossGradients(ops, p, forward, backward, w, learnable), c.input(1), ids);
+        };
+    }
+
+    /**
+     * SigLIP: images (input 0) against texts (input 1), one direction; the bias b is {@code fixedBias} or, when
+     * learnable, input 3 (input 2, explicit negatives, is absent), whose gradient is {@code Σ ∂L/∂logits}.
+     */
+    static GraphRunner.Body sigLip(SameDiffOps ops, double fixedBias, SameIdPairs sameIdPairs, SDVariable labels) {
+        return c -> {
+            SDVariable learnedBias = c.input(3);
+            ContrastiveKernel kernel = learnedBias == null ? new SigmoidPairKernel(fixedBias, sameIdPairs)
+                    : new GraphBiasSigmoidKernel(learnedBias, sameIdPairs);
+            CrossEngine.Prepared<SDVariable> p = CrossEngine.prepare(ops, c.input(0), c.input(1), null, c.column(labels), null,
+                    c.scale().value(), true);
+            boolean learnable = c.scale().isLearnable();
+            CrossEngine.Block<SDVariable> b = CrossEngine.queryBlock(ops, kernel, null, p, 0, PairwiseEngine.ALL_ROWS, true,
+                    learnable, learnedBias != null);
+            return new GraphRunner.Terms(List.of(new GraphRunner.Part(b.rowLoss(), b.valid(), 1)), w -> {
+                GraphRunner.Gradients g = crossGradients(ops, p, b, null, w, learnable);
+                List<SDVariable> inputs = new ArrayList<>(g.inputs());
+                inputs.add(learnedBias == null ? null : w.get(0).apply(b.gradBias()));
+                return new GraphRunner.Gradients(inputs, g.scale());
+            });
         };
     }
 

@@ -43,6 +43,20 @@ final class GraphChecks {
         }
     }
 
+    /** A floating-point scalar (shape [] or all ones), e.g. a learnable bias. */
+    static void floatScalar(String what, SDVariable v) {
+        if (v == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+        long[] shape = v.getShape();
+        if (shape != null && Arrays.stream(shape).anyMatch(d -> d != 1)) {
+            throw new IllegalArgumentException(what + " must be a scalar, got shape " + Arrays.toString(shape));
+        }
+        if (!v.dataType().isFPType()) {
+            throw new IllegalArgumentException(what + " must be floating point, got " + v.dataType());
+        }
+    }
+
     static void sameStaticShape(String whatA, SDVariable a, String whatB, SDVariable b) {
         long[] sa = a.getShape();
         long[] sb = b.getShape();

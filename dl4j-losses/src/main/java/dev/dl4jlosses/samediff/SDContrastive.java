@@ -9,16 +9,12 @@ import dev.dl4jlosses.core.engine.NoiseContrastiveEstimation;
 import dev.dl4jlosses.core.math.BatchHardTripletKernel;
 import dev.dl4jlosses.core.math.CircleKernel;
 import dev.dl4jlosses.core.math.ContrastiveKernel;
-import dev.dl4jlosses.core.math.DebiasedContrastiveKernel;
-import dev.dl4jlosses.core.math.DecoupledContrastiveKernel;
 import dev.dl4jlosses.core.math.DistanceKernel;
 import dev.dl4jlosses.core.math.LiftedStructureKernel;
 import dev.dl4jlosses.core.math.MarginContrastiveKernel;
-import dev.dl4jlosses.core.math.MultiSimilarityKernel;
 import dev.dl4jlosses.core.math.NTXentKernel;
 import dev.dl4jlosses.core.math.NegativeSelection;
 import dev.dl4jlosses.core.math.Reduction;
-import dev.dl4jlosses.core.math.SigmoidPairKernel;
 import dev.dl4jlosses.core.math.SimpleLossKernel;
 import dev.dl4jlosses.core.math.SoftmaxCrossEntropyKernel;
 import dev.dl4jlosses.core.math.TripletMarginKernel;
@@ -40,6 +36,8 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * {@code normalize=false}. float16/bfloat16 inputs are computed in float32 and the loss is returned in the input's
  * type. The backward pass is the losses' analytic gradient (see {@link AnalyticGradient}). NT-Xent, SupCon and
  * InfoNCE take an optional last {@link HardNegatives} argument that keeps only each anchor's hardest negatives.
+ * SigLIP, with its learnable scale and bias, is {@link SDSigLip}; DCL, the debiased loss, HCL and multi-similarity
+ * are {@link SDReweightedContrastive}.
  *
  * <pre>{@code
  * SameDiff sd = SameDiff.create();
@@ -166,42 +164,6 @@ public final class SDContrastive {
                 LogitScale.fixed(1.0), null);
     }
 
-    /**
-     * Decoupled contrastive learning (Yeh et al. 2022): NT-Xent without the positive in the denominator; constant or
-     * learnable temperature, hardest negatives only (or null for all). See {@code LossDCL}.
-     */
-    public SDVariable dcl(String name, SDVariable embeddings, SDVariable labels, LogitScale scale, boolean normalize,
-                          HardNegatives hardNegatives) {
-        return pairwise(name, "dcl", DecoupledContrastiveKernel.UNWEIGHTED, hardNegatives, embeddings, labels, normalize, scale, null);
-    }
-
-    /** DCLW: DCL with the positive pairs weighted by {@code 2 - N·softmax(s_ii'/σ)} over the batch. See {@code LossDCL}. */
-    public SDVariable dclw(String name, SDVariable embeddings, SDVariable labels, double temperature, double sigma,
-                           boolean normalize) {
-        return pairwise(name, "dclw", DecoupledContrastiveKernel.weighted(sigma, temperature), null, embeddings, labels,
-                normalize, LogitScale.fixed(temperature), null);
-    }
-
-    /**
-     * Debiased contrastive loss (Chuang et al. 2020, {@code beta = 0}) and HCL (Robinson et al. 2021, {@code beta > 0}):
-     * τ > 0, τ⁺ in [0, 1) (defaults 0.5, 0.1, 1). See {@code LossDebiasedContrastive}.
-     */
-    public SDVariable debiasedContrastive(String name, SDVariable embeddings, SDVariable labels, double temperature,
-                                          double tauPlus, double beta, boolean normalize) {
-        return pairwise(name, "debiasedContrastive", new DebiasedContrastiveKernel(temperature, tauPlus, beta), null,
-                embeddings, labels, normalize, LogitScale.fixed(temperature), null);
-    }
-
-    /**
-     * Multi-similarity loss (Wang et al. 2019), cosine similarity (defaults α = 2, β = 50, λ = 0.5); with
-     * {@code miningEpsilon} non-null, the pairs of the multi-similarity miner of that ε (0.1) only. See {@code LossMultiSimilarity}.
-     */
-    public SDVariable multiSimilarity(String name, SDVariable embeddings, SDVariable labels, double alpha, double beta,
-                                      double base, Double miningEpsilon) {
-        return pairwise(name, "multiSimilarity", miningEpsilon == null ? new MultiSimilarityKernel(alpha, beta, base)
-                : MultiSimilarityKernel.withMining(alpha, beta, base, miningEpsilon), null, embeddings, labels, true, LogitScale.fixed(1.0), null);
-    }
-
     /** InfoNCE with in-batch negatives: query i's positive is key i. See {@code LossInfoNCE}. */
     public SDVariable infoNce(String name, SDVariable queries, SDVariable keys, double temperature) {
         return infoNce(name, queries, keys, null, null, temperature, false);
@@ -272,16 +234,6 @@ public final class SDContrastive {
         }
         return crossEntropy(SoftmaxCrossEntropyKernel.INSTANCE, name, "infoNce", queries, keys, null, queue, labels, scale,
                 symmetric, null, true);
-    }
-
-    /**
-     * SigLIP (Zhai et al. 2023): {@code -(1/N) Σ_ij log σ(z_ij (t·s_ij + b))} between images and texts {@code [N, d]},
-     * {@code z_ii = +1}, else -1, cosine similarity; t from {@code scale} (learnable: {@code LogitScale.learnable(logT)},
-     * the paper starts at t = 10), b fixed (the paper's start: -10). See {@code LossSigLIP}.
-     */
-    public SDVariable sigLip(String name, SDVariable images, SDVariable texts, LogitScale scale, double bias) {
-        return crossEntropy(new SigmoidPairKernel(bias), name, "sigLip", images, texts, null, null, null, scale, false, null,
-                true);
     }
 
     /**

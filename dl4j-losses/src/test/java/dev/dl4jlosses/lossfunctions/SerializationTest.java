@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.dl4jlosses.options.HardNegatives;
+import dev.dl4jlosses.options.SameIdPairs;
 import dev.dl4jlosses.testing.Random;
 import dev.dl4jlosses.testing.Training;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -48,7 +49,8 @@ class SerializationTest {
                 LossDCL.builder().weighted(true).sigma(0.4).build(),
                 LossDebiasedContrastive.builder().temperature(0.3).tauPlus(0.05).beta(0.5).build(),
                 LossMultiSimilarity.builder().alpha(1).beta(20).base(0.4).mining(true).epsilon(0.05).build(),
-                LossSigLIP.builder().scale(5).bias(-2).build());
+                LossSigLIP.builder().scale(5).bias(-2).build(),
+                LossSigLIP.builder().sameIdPairs(SameIdPairs.POSITIVE).build());
     }
 
     @ParameterizedTest(name = "{0}")

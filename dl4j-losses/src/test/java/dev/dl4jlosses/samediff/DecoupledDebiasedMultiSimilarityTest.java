@@ -34,18 +34,22 @@ class DecoupledDebiasedMultiSimilarityTest {
 
     static Stream<NodeChecks.Case> cases() {
         return Stream.of(
-                new NodeChecks.Case("DCL τ=0.3", (c, v) -> c.dcl("loss", v[0], v[1], LogitScale.fixed(0.3), true, null),
+                new NodeChecks.Case("DCL τ=0.3", (c, v) -> reweighted(v).dcl("loss", v[0], v[1], LogitScale.fixed(0.3), true, null),
                         LossDCL.builder().temperature(0.3).build()),
-                new NodeChecks.Case("DCLW τ=0.2 σ=0.5", (c, v) -> c.dclw("loss", v[0], v[1], 0.2, 0.5, true),
+                new NodeChecks.Case("DCLW τ=0.2 σ=0.5", (c, v) -> reweighted(v).dclw("loss", v[0], v[1], 0.2, 0.5, true),
                         LossDCL.builder().temperature(0.2).weighted(true).build()),
-                new NodeChecks.Case("debiased τ=0.5 τ⁺=0.1", (c, v) -> c.debiasedContrastive("loss", v[0], v[1], 0.5, 0.1, 0, true),
+                new NodeChecks.Case("debiased τ=0.5 τ⁺=0.1", (c, v) -> reweighted(v).debiasedContrastive("loss", v[0], v[1], 0.5, 0.1, 0, true),
                         LossDebiasedContrastive.builder().beta(0).build()),
-                new NodeChecks.Case("HCL τ=0.2 τ⁺=0.1 β=1", (c, v) -> c.debiasedContrastive("loss", v[0], v[1], 0.2, 0.1, 1, true),
+                new NodeChecks.Case("HCL τ=0.2 τ⁺=0.1 β=1", (c, v) -> reweighted(v).debiasedContrastive("loss", v[0], v[1], 0.2, 0.1, 1, true),
                         LossDebiasedContrastive.builder().temperature(0.2).build()),
-                new NodeChecks.Case("multi-similarity α=2 β=50 λ=0.5", (c, v) -> c.multiSimilarity("loss", v[0], v[1], 2, 50, 0.5, null),
+                new NodeChecks.Case("multi-similarity α=2 β=50 λ=0.5", (c, v) -> reweighted(v).multiSimilarity("loss", v[0], v[1], 2, 50, 0.5, null),
                         new LossMultiSimilarity()),
-                new NodeChecks.Case("multi-similarity mined ε=0.1 α=2 β=10", (c, v) -> c.multiSimilarity("loss", v[0], v[1], 2, 10,
+                new NodeChecks.Case("multi-similarity mined ε=0.1 α=2 β=10", (c, v) -> reweighted(v).multiSimilarity("loss", v[0], v[1], 2, 10,
                         0.5, 0.1), LossMultiSimilarity.builder().beta(10).mining(true).build()));
+    }
+
+    private static SDReweightedContrastive reweighted(SDVariable[] inputs) {
+        return new SDReweightedContrastive(inputs[0].getSameDiff());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -91,7 +95,7 @@ class DecoupledDebiasedMultiSimilarityTest {
                 "tauPlus", () -> LossDebiasedContrastive.builder().tauPlus(1).build(),
                 "beta", () -> LossDebiasedContrastive.builder().beta(-1).build(),
                 "alpha", () -> LossMultiSimilarity.builder().alpha(0).build(),
-                "temperature", () -> new SDContrastive(sd).dclw("l", z, null, 0, 0.5, true));
+                "temperature", () -> new SDReweightedContrastive(sd).dclw("l", z, null, 0, 0.5, true));
         bad.forEach((name, call) -> assertTrue(assertThrows(IllegalArgumentException.class, call).getMessage().contains(name), name));
     }
 }

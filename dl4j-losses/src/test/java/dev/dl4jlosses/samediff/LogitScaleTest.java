@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.dl4jlosses.options.LogitScale;
+import dev.dl4jlosses.options.SameIdPairs;
 import dev.dl4jlosses.testing.DoublePrecision;
 import dev.dl4jlosses.testing.Random;
 import dev.dl4jlosses.testing.ReferenceCase;
@@ -63,8 +64,8 @@ class LogitScaleTest {
                 new Case("infoNce symmetric with negatives", (sd, x, ids, s) -> new SDContrastive(sd).infoNce("loss",
                         x, sd.var("k", Random.gaussian(4, DataType.DOUBLE, 10, 4)), sd.var("n", Random.gaussian(5, DataType.DOUBLE, 3, 4)),
                         ids, s, true)),
-                new Case("sigLip b=-2", (sd, x, ids, s) -> new SDContrastive(sd).sigLip("loss", x,
-                        sd.var("k", Random.gaussian(6, DataType.DOUBLE, 10, 4)), s, -2)));
+                new Case("sigLip b=-2", (sd, x, ids, s) -> new SDSigLip(sd).sigLip("loss", x,
+                        sd.var("k", Random.gaussian(6, DataType.DOUBLE, 10, 4)), null, s, -2, SameIdPairs.EXCLUDED)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -123,7 +123,7 @@ public final class CrossEvaluator {
         INDArray gradCandidateUnits = withGradient ? Nd4j.zeros(type, candidates, queries.columns()) : null;
         INDArray gradKeyUnits = withGradient && symmetric ? Nd4j.zeros(type, keys.shape()) : null;
         EagerRunner.forEachBlock(n, blocking.rowsPerBlock(n, candidates, type), (from, to) -> {
-            CrossEngine.Block<INDArray> b = CrossEngine.queryBlock(o, kernel, selection, p, from, to, withGradient, false);
+            CrossEngine.Block<INDArray> b = CrossEngine.queryBlock(o, kernel, selection, p, from, to, withGradient, false, false);
             out.setRows(from, to, b.rowLoss(), b.valid(), directionWeight);
             if (withGradient) {
                 EagerRunner.rows(gradQueryUnits, from, to).addi(b.gradRows().muli(directionWeight));
@@ -132,7 +132,7 @@ public final class CrossEvaluator {
         });
         if (symmetric) {
             EagerRunner.forEachBlock(n, blocking.rowsPerBlock(n, n, type), (from, to) -> {
-                CrossEngine.Block<INDArray> b = CrossEngine.keyBlock(o, kernel, selection, p, from, to, withGradient, false);
+                CrossEngine.Block<INDArray> b = CrossEngine.keyBlock(o, kernel, selection, p, from, to, withGradient, false, false);
                 out.addRowLoss(from, to, b.rowLoss(), directionWeight);
                 if (withGradient) {
                     EagerRunner.rows(gradKeyUnits, from, to).addi(b.gradRows().muli(directionWeight));

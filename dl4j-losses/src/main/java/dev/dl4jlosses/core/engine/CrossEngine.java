@@ -38,10 +38,11 @@ public final class CrossEngine {
     }
 
     /**
-     * A block's share: {@code gradRows} for the anchors' own rows, {@code gradOther} for the other side, and
-     * {@code gradScale}, the scalar {@code ∂ℓ/∂s}, or null when not asked for.
+     * A block's share: {@code gradRows} for the anchors' own rows, {@code gradOther} for the other side,
+     * {@code gradScale}, the scalar {@code ∂ℓ/∂s}, and {@code gradBias}, the scalar {@code ∂ℓ/∂b = Σ ∂ℓ/∂L} of a bias
+     * added to every logit (SigLIP), each null when not asked for.
      */
-    public record Block<T>(T rowLoss, T valid, T gradRows, T gradOther, T gradScale) {
+    public record Block<T>(T rowLoss, T valid, T gradRows, T gradOther, T gradScale, T gradBias) {
     }
 
     private CrossEngine() {
@@ -92,7 +93,7 @@ public final class CrossEngine {
      */
     public static <T> Block<T> queryBlock(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
                                           Prepared<T> p, long from, long to, boolean withGradient,
-                                          boolean withScaleGradient) {
+                                          boolean withScaleGradient, boolean withBiasGradient) {
         T scaledRows = o.rows(p.scaledQueries(), from, to);
         T logits = o.mmul(scaledRows, p.candidates(), false, true);
         T same = null;
@@ -103,34 +104,34 @@ public final class CrossEngine {
             }
         }
         return evaluate(o, kernel, selection, p, logits, from, to, same, p.candidateKeepRow(), scaledRows,
-                p.scaledCandidates(), withGradient, withScaleGradient);
+                p.scaledCandidates(), withGradient, withScaleGradient, withBiasGradient);
     }
 
     /** Keys {@code [from, to)} against all queries (the second direction of a symmetric loss). */
     public static <T> Block<T> keyBlock(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
                                         Prepared<T> p, long from, long to, boolean withGradient,
-                                        boolean withScaleGradient) {
+                                        boolean withScaleGradient, boolean withBiasGradient) {
         T scaledRows = o.rows(p.scaledKeys(), from, to);
         T logits = o.mmul(scaledRows, p.queries(), false, true);
         T same = p.ids() == null ? null : o.equal(o.rows(p.ids(), from, to), p.idsRow());
         return evaluate(o, kernel, selection, p, logits, from, to, same, p.keepRow(), scaledRows, p.scaledQueries(),
-                withGradient, withScaleGradient);
+                withGradient, withScaleGradient, withBiasGradient);
     }
 
     private static <T> Block<T> evaluate(TensorOps<T> o, ContrastiveKernel kernel, NegativeSelection selection,
                                          Prepared<T> p, T logits, long from, long to, T same, T columnKeep,
                                          T scaledRows, T scaledColumns, boolean withGradient,
-                                         boolean withScaleGradient) {
-        PairMasks<T> masks = PairMasks.ownKeyAsPositive(o, o.diagonalMask(logits, from), same)
+                                         boolean withScaleGradient, boolean withBiasGradient) {
+        PairMasks<T> masks = kernel.queryKeyMasks(o, o.diagonalMask(logits, from), same)
                 .keepOnly(o, p.keep() == null ? null : o.rows(p.keep(), from, to), columnKeep);
         KernelTerms<T> k = KernelTerms.of(o, kernel, selection, logits, masks, p.scale(), withGradient, withScaleGradient);
         BlockTerms<T> terms = k.terms();
         if (!withGradient) {
-            return new Block<>(terms.rowLoss(), terms.valid(), null, null, null);
+            return new Block<>(terms.rowLoss(), terms.valid(), null, null, null, null);
         }
         T grad = terms.gradLogits();
         return new Block<>(terms.rowLoss(), terms.valid(), o.mmul(grad, scaledColumns, false, false),
-                o.mmul(grad, scaledRows, true, false), k.gradScale());
+                o.mmul(grad, scaledRows, true, false), k.gradScale(), withBiasGradient ? o.sum(grad) : null);
     }
 
     /**

@@ -29,6 +29,17 @@ public interface ContrastiveKernel {
         return false;
     }
 
+    /**
+     * The masks of a block of queries against keys (two-tower losses): by default each query's only positive is its
+     * own key and the keys with its id are no negatives ({@link PairMasks#ownKeyAsPositive}).
+     *
+     * @param self {@code [b, C]} 1 at each query's own key
+     * @param same {@code [b, C]} 1 where the candidate has the query's id, or null without ids
+     */
+    default <T> PairMasks<T> queryKeyMasks(TensorOps<T> o, T self, T same) {
+        return PairMasks.ownKeyAsPositive(o, self, same);
+    }
+
     /** 1 for anchors with at least one positive and at least one negative. */
     static <T> T validAnchors(TensorOps<T> o, T positives, T negatives) {
         return o.mul(o.greaterThan(o.rowSum(positives), 0), o.greaterThan(o.rowSum(negatives), 0));

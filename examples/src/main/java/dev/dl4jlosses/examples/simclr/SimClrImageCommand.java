@@ -49,7 +49,9 @@ public final class SimClrImageCommand implements Callable<Integer> {
 
     @Option(names = "--loss", paramLabel = "NAME", defaultValue = "ntxent", description = "Loss: ntxent (SimCLR), supcon (supervised, class "
             + "labels), circle, simple (L_simple, the non-hardness-aware baseline), contrastive (margin), triplet (all triplets), "
-            + "batchhard (triplet), lifted (structured), and on the samediff front infonce (view 1 -> view 2, symmetric) and npairs. "
+            + "batchhard (triplet), lifted (structured), dcl, dclw (decoupled), hcl (hard-negative-weighted debiased), debiased, "
+            + "multisim (multi-similarity), and on the samediff front infonce (view 1 -> view 2, symmetric), npairs and siglip "
+            + "(sigmoid, learnable scale and bias). "
             + "Default: ${DEFAULT-VALUE}.")
     String loss;
 
@@ -64,7 +66,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--temperature", paramLabel = "TAU", description = "Temperature tau (default: " + DEFAULT_TEMPERATURE
-            + " for ntxent, the loss's own otherwise: 0.1 for supcon, 0.07 for infonce).")
+            + " for ntxent, the loss's own otherwise: 0.1 for supcon, dcl and dclw, 0.07 for infonce, 0.5 for hcl and debiased).")
     Double temperature;
 
     @Option(names = "--hard-negatives", paramLabel = "RULE", description = "Keep only each anchor's hardest negatives "
@@ -275,7 +277,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
         require(problems, checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
         require(problems, temperature == null || temperature > 0, "--temperature must be > 0, got " + temperature);
         require(problems, temperature == null || lossChoice.usesTemperature(), "--temperature does not apply to --loss "
-                + lossChoice.name().toLowerCase(Locale.ROOT) + " (it uses its own defaults: margins, gamma or lambda)");
+                + lossChoice.name().toLowerCase(Locale.ROOT) + " (it uses its own defaults: margins, gamma, lambda, or a learned scale)");
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }

@@ -5,11 +5,18 @@ import java.util.Map;
 
 import dev.dl4jlosses.lossfunctions.ContrastiveLossFunction;
 import dev.dl4jlosses.lossfunctions.LossCircle;
+import dev.dl4jlosses.lossfunctions.LossDCL;
+import dev.dl4jlosses.lossfunctions.LossDebiasedContrastive;
 import dev.dl4jlosses.lossfunctions.LossInfoNCE;
+import dev.dl4jlosses.lossfunctions.LossMultiSimilarity;
 import dev.dl4jlosses.lossfunctions.LossNTXent;
+import dev.dl4jlosses.lossfunctions.LossSigLIP;
 import dev.dl4jlosses.lossfunctions.LossSimple;
 import dev.dl4jlosses.lossfunctions.LossSupCon;
+import dev.dl4jlosses.options.LogitScale;
 import dev.dl4jlosses.samediff.SDContrastive;
+import dev.dl4jlosses.samediff.SDReweightedContrastive;
+import dev.dl4jlosses.samediff.SDSigLip;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
@@ -21,15 +28,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One loss at one batch size B and width d, float32: the inputs and the four computations the benchmark times.
  * Pairwise losses take {@code [B, d]} embeddings with SimCLR ids (rows i and i + B/2 are the two views of image i);
- * InfoNCE takes B query/key pairs ({@code [B, 2d]} for the DL4J loss, as a MergeVertex would give it).
+ * InfoNCE and SigLIP take B query/key pairs ({@code [B, 2d]} for the DL4J loss, as a MergeVertex would give it).
  */
 final class Workload {
 
     enum Loss {
-        NTXENT, SUPCON, INFONCE, CIRCLE, SIMPLE;
+        NTXENT, SUPCON, INFONCE, CIRCLE, SIMPLE, DCL, DCLW, HCL, DEBIASED, MULTISIM, SIGLIP;
 
+        /** Two towers: B query/key (image/text) pairs. */
         boolean crossBatch() {
-            return this == INFONCE;
+            return this == INFONCE || this == SIGLIP;
         }
     }
 
@@ -72,6 +80,12 @@ final class Workload {
             case INFONCE -> new LossInfoNCE(0.07);
             case CIRCLE -> new LossCircle();
             case SIMPLE -> new LossSimple();
+            case DCL -> LossDCL.builder().build();
+            case DCLW -> LossDCL.builder().weighted(true).build();
+            case HCL -> LossDebiasedContrastive.builder().build();
+            case DEBIASED -> LossDebiasedContrastive.builder().beta(0).build();
+            case MULTISIM -> new LossMultiSimilarity();
+            case SIGLIP -> new LossSigLIP();
         };
         preOutput = loss.crossBatch() ? Nd4j.concat(1, embeddings, keys) : embeddings;
     }
@@ -88,12 +102,22 @@ final class Workload {
         graph = SameDiff.create();
         SDVariable z = graph.var("z", embeddings.dup());
         SDContrastive c = new SDContrastive(graph);
+        SDReweightedContrastive r = new SDReweightedContrastive(graph);
         SDVariable out = switch (loss) {
             case NTXENT -> c.ntXent("loss", z, graph.constant("ids", ids), 0.5);
             case SUPCON -> c.supCon("loss", z, graph.constant("ids", ids), 0.1);
             case INFONCE -> c.infoNce("loss", z, graph.var("k", keys.dup()), 0.07);
             case CIRCLE -> c.circle("loss", z, graph.constant("ids", ids), 0.25, 256);
             case SIMPLE -> c.simple("loss", z, graph.constant("ids", ids), 1.0);
+            case DCL -> r.dcl("loss", z, graph.constant("ids", ids), LogitScale.fixed(LossDCL.DEFAULT_TEMPERATURE), true, null);
+            case DCLW -> r.dclw("loss", z, graph.constant("ids", ids), LossDCL.DEFAULT_TEMPERATURE, LossDCL.DEFAULT_SIGMA, true);
+            case HCL, DEBIASED -> r.debiasedContrastive("loss", z, graph.constant("ids", ids),
+                    LossDebiasedContrastive.DEFAULT_TEMPERATURE, LossDebiasedContrastive.DEFAULT_TAU_PLUS,
+                    loss == Loss.HCL ? LossDebiasedContrastive.DEFAULT_BETA : 0, true);
+            case MULTISIM -> r.multiSimilarity("loss", z, graph.constant("ids", ids), LossMultiSimilarity.DEFAULT_ALPHA,
+                    LossMultiSimilarity.DEFAULT_BETA, LossMultiSimilarity.DEFAULT_BASE, null);
+            case SIGLIP -> new SDSigLip(graph).sigLip("loss", z, graph.var("k", keys.dup()), LossSigLIP.DEFAULT_SCALE,
+                    LossSigLIP.DEFAULT_BIAS);
         };
         lossName = out.name();
     }
@@ -119,7 +143,7 @@ final class Workload {
 
     /**
      * Pairwise losses: the logits {@code U Uᵀ} and the backward product {@code (A + Aᵀ) U} (S = UUᵀ is symmetric), two
-     * {@code B×d×B} products; InfoNCE: {@code Q Kᵀ}, {@code G K} and {@code Gᵀ Q}, three. Products run in row blocks of
+     * {@code B×d×B} products; InfoNCE and SigLIP: {@code Q Kᵀ}, {@code G K} and {@code Gᵀ Q}, three. Products run in row blocks of
      * {@link #PRODUCT_BLOCK_ROWS} into preallocated outputs (same flops as one product; B = 65536 would need 17 GB).
      */
     void prepareProducts() {
