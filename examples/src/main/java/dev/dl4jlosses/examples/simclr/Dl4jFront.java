@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.dl4jlosses.examples.images.AugmentedPairs;
+import dev.dl4jlosses.training.CachedContrastiveTrainer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -13,26 +14,38 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The example trained as a DL4J MultiLayerNetwork whose output layer carries the library's ILossFunction. */
+/**
+ * The example trained as a DL4J MultiLayerNetwork whose output layer carries the library's ILossFunction: one
+ * {@code fit} per batch, or with {@code chunkRows} one {@link CachedContrastiveTrainer} step per batch.
+ */
 final class Dl4jFront implements TrainingFront {
 
     private final Encoder encoder;
     private final MultiLayerNetwork net;
+    /** Null: {@code fit} on the whole batch. */
+    private final CachedContrastiveTrainer cached;
 
-    Dl4jFront(Encoder encoder, MultiLayerNetwork net) {
+    /** @param chunkRows rows per chunk of cached-gradient training, or null for {@code fit} */
+    Dl4jFront(Encoder encoder, MultiLayerNetwork net, Integer chunkRows) {
         this.encoder = encoder;
         this.net = net;
+        this.cached = chunkRows == null ? null : new CachedContrastiveTrainer(chunkRows);
     }
 
-    static Dl4jFront restore(Encoder encoder, Path checkpoint) throws IOException {
-        return new Dl4jFront(encoder, ModelSerializer.restoreMultiLayerNetwork(checkpoint.toFile(), true));
+    static Dl4jFront restore(Encoder encoder, Path checkpoint, Integer chunkRows) throws IOException {
+        return new Dl4jFront(encoder, ModelSerializer.restoreMultiLayerNetwork(checkpoint.toFile(), true), chunkRows);
     }
 
     @Override
     public void train(AugmentedPairs batches, LossChoice loss, StepDone done) throws IOException, InterruptedException {
         for (AugmentedPairs.Batch b = batches.next(); b != null; b = batches.next()) {
-            net.fit(new DataSet(b.views(), TrainingFront.labels(b, loss)));
-            done.after(b, net.score());
+            DataSet step = new DataSet(b.views(), TrainingFront.labels(b, loss));
+            if (cached == null) {
+                net.fit(step);
+                done.after(b, net.score());
+            } else {
+                done.after(b, cached.fit(net, step));
+            }
         }
     }
 

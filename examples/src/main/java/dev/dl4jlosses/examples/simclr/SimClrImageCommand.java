@@ -65,6 +65,11 @@ public final class SimClrImageCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Images per batch N; each batch holds 2N views (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--chunk", paramLabel = "ROWS", description = "DL4J front: train with cached gradients (CachedContrastiveTrainer), "
+            + "running the 2N views through the network ROWS at a time, so --batch can exceed what the activations of one "
+            + "fit would need in memory; batch normalisation then uses each chunk's statistics. Default: one fit per batch.")
+    Integer chunk;
+
     @Option(names = "--temperature", paramLabel = "TAU", description = "Temperature tau (default: " + DEFAULT_TEMPERATURE
             + " for ntxent, the loss's own otherwise: 0.1 for supcon, dcl and dclw, 0.07 for infonce, 0.5 for hcl and debiased).")
     Double temperature;
@@ -175,14 +180,16 @@ public final class SimClrImageCommand implements Callable<Integer> {
         String settings = String.join(" ", data.source(), "train=" + train.size(), "size=" + train.channels() + "x" + train.height() + "x" + train.width(),
                 "front=" + (sameDiff ? "samediff" : "dl4j"), "loss=" + lossChoice, "steps=" + totalSteps, "batch=" + batch, "tau=" + tau,
                 "hard=" + hardNegatives, "lr=" + learningRate, "warmup=" + warmup, "wd=" + weightDecay, "filters=" + filters,
-                "head=" + headDim, "proj=" + projectionDim, "flip=" + augmentation.flip(), "seed=" + seed);
+                "head=" + headDim, "proj=" + projectionDim, "flip=" + augmentation.flip(), "seed=" + seed)
+                // chunks change batch normalisation's statistics, so a resumed run must use the same
+                + (chunk == null ? "" : " chunk=" + chunk);
 
         Checkpoint checkpoint = new Checkpoint(out.resolve("checkpoint"), sameDiff);
         TrainingFront trainer;
         RunState state;
         if (resume) {
             state = checkpoint.readState(settings);
-            trainer = sameDiff ? SameDiffFront.restore(encoder, checkpoint.model()) : Dl4jFront.restore(encoder, checkpoint.model());
+            trainer = sameDiff ? SameDiffFront.restore(encoder, checkpoint.model()) : Dl4jFront.restore(encoder, checkpoint.model(), chunk);
             checkpoint.checkSteps(trainer.iterations(), state.stepsDone());
             System.out.printf(Locale.ROOT, "resuming after step %d of %d%n", state.stepsDone(), totalSteps);
         } else {
@@ -191,7 +198,7 @@ public final class SimClrImageCommand implements Callable<Integer> {
             MultiLayerNetwork initial = encoder.dl4jNetwork(sameDiff ? new LossNTXent() : lossChoice.dl4j(tau, hardNegatives),
                     adam, weightDecay, seed);
             trainer = sameDiff ? SameDiffFront.create(encoder, initial, lossChoice, tau, hardNegatives, adam, weightDecay)
-                    : new Dl4jFront(encoder, initial);
+                    : new Dl4jFront(encoder, initial, chunk);
             System.out.println("evaluating the baselines: raw pixels and the encoder at random initialisation ...");
             EncoderScores rawPixels = EncoderScores.evaluate(EncoderScores::pixels, probeFit, test, probeEpochs, seed);
             EncoderScores randomInit = EncoderScores.evaluate(trainer::features, probeFit, test, probeEpochs, seed);
@@ -263,6 +270,9 @@ public final class SimClrImageCommand implements Callable<Integer> {
         require(problems, stepsOption == null || stepsOption >= 1, "--steps must be >= 1, got " + stepsOption);
         require(problems, epochsOption == null || epochsOption >= 1, "--epochs must be >= 1, got " + epochsOption);
         require(problems, batch >= 2, "--batch must be >= 2, got " + batch);
+        require(problems, chunk == null || chunk >= 1, "--chunk must be >= 1, got " + chunk);
+        require(problems, chunk == null || front.equalsIgnoreCase("dl4j"), "--chunk needs --front dl4j (the library has no "
+                + "cached-gradient trainer for SameDiff graphs)");
         require(problems, learningRate > 0 && Double.isFinite(learningRate), "--lr must be > 0, got " + learningRate);
         require(problems, warmupStepsOption == null || warmupStepsOption >= 0, "--warmup-steps must be >= 0, got " + warmupStepsOption);
         require(problems, weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);

@@ -103,6 +103,25 @@ class SimClrImageCommandTest {
         assertTrue(fromDl4j.sub(fromSameDiff).amaxNumber().doubleValue() < 1e-5, "the two exports are the same encoder");
     }
 
+    /** {@code --chunk}: cached-gradient steps in chunks of 20 of the 64 views (not a divisor), resumable like fit's. */
+    @Test
+    void cachedGradientTrainingInChunksTrainsAndResumes() throws Exception {
+        Path whole = dir.resolve("whole");
+        assertEquals(0, run(whole, "--chunk", "20", "--epochs", "3"));
+        double[] losses = losses(whole);
+        assertEquals(18, losses.length, "3 epochs of 192 / 32 steps");
+        assertTrue(mean(losses, 12, 18) < mean(losses, 0, 6), "loss should decrease: " + java.util.Arrays.toString(losses));
+        assertTrue(Files.size(whole.resolve("encoder.zip")) > 0);
+
+        Path resumed = dir.resolve("resumed");
+        assertEquals(0, run(resumed, "--chunk", "20", "--epochs", "3", "--stop-after-steps", "7", "--checkpoint-every", "7"));
+        assertEquals(0, run(resumed, "--chunk", "20", "--epochs", "3", "--resume"));
+        double[] resumedLosses = losses(resumed);
+        for (int i = 0; i < losses.length; i++) {
+            assertEquals(losses[i], resumedLosses[i], 1e-5 * Math.abs(losses[i]), "loss of step " + (i + 1));
+        }
+    }
+
     /** Stopped mid-epoch (step 5 of 6 per epoch, checkpoints every 5 steps), resumed, and compared with a run that never stopped. */
     @ParameterizedTest
     @ValueSource(strings = {"dl4j", "samediff"})
@@ -188,6 +207,10 @@ class SimClrImageCommandTest {
         assertTrue(err.toString().contains("--flip must be auto, on or off; got sometimes"), err.toString());
         assertEquals(2, run(cli, dir, "--loss", "circle", "--temperature", "0.1"));
         assertTrue(err.toString().contains("--temperature does not apply to --loss circle"), err.toString());
+        assertEquals(2, run(cli, dir, "--front", "samediff", "--chunk", "16"));
+        assertTrue(err.toString().contains("--chunk needs --front dl4j"), err.toString());
+        assertEquals(2, run(cli, dir, "--chunk", "0"));
+        assertTrue(err.toString().contains("--chunk must be >= 1, got 0"), err.toString());
         assertEquals(2, cli.execute("simclr-image", "--out", dir.toString(), "--image-size", "16", "--train-size", "100", "--test-size", "10"));
         assertTrue(err.toString().contains("--batch 128 is larger than the 100 training images"), err.toString());
     }
