@@ -21,11 +21,12 @@ import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 /**
- * Where the SameDiff node's time goes: {@code sd.fit} steps of {@code SDContrastive.ntXent} and of {@code simClr} (B = 1024, d = 128,
- * two views) traced by SameDiff's own {@link ProfilingListener}, split into the time inside ops and the time between
- * them (the executor's bookkeeping and its allocation of each op's output), with one {@code sd.fit} call per step
- * (a new session and array cache each) and with one call for all profiled steps (one session, as the examples train), next to the cost of allocating a fresh
- * {@code [B, B]} float array and of an in-place op on one.
+ * Where the SameDiff node's time goes: {@code sd.fit} steps of {@code SDContrastive.ntXent} and of {@code simClr}
+ * (B = 1024, d = 128, two views) traced by SameDiff's own {@link ProfilingListener}, split into the time inside ops
+ * and the time between them (the executor's bookkeeping and its allocation of each op's output), with one
+ * {@code sd.fit} call per step (a new session and array cache each) and with one call for all profiled steps (one
+ * session, as the examples train), next to the cost of allocating a fresh {@code [B, B]} float array and of an
+ * in-place op on one.
  *
  * <pre>java -cp tests/benchmarks/target/benchmarks.jar dev.dl4jlosses.benchmarks.GraphNodeProfile</pre>
  */

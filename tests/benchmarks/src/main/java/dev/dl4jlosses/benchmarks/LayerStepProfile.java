@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 
 import dev.dl4jlosses.lossfunctions.LossNTXent;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -19,7 +20,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * Where the DL4J layer step of {@link TrainingStepBenchmark#layerDl4j} spends its time, as differences of whole
- * steps and calls timed in one JVM: the step with NT-Xent, the same step with a loss that costs almost nothing
+ * steps and calls timed in one JVM: the step with NT-Xent, the same step without DL4J's workspaces, the same step with a loss that costs almost nothing
  * ({@code LossMSE}: DL4J's own share, the layer's products, Adam and the workspaces), the loss's gradient and its
  * score alone on the layer's output (the score right after the gradient on equal arrays is the reused one), and
  * the layer's forward pass. Mean ms per call over {@value #MEASURED} calls after {@value #WARMUP}, each phase
@@ -41,7 +42,8 @@ public final class LayerStepProfile {
     public static void main(String[] args) {
         DataSet batch = TrainingSteps.layerBatch(B, D);
         MultiLayerNetwork ntXent = TrainingSteps.dl4jLayer(D);
-        MultiLayerNetwork mse = layer(new LossMSE());
+        MultiLayerNetwork mse = layer(new LossMSE(), WorkspaceMode.ENABLED);
+        MultiLayerNetwork noWorkspaces = layer(new LossNTXent(TrainingSteps.LAYER_TEMPERATURE), WorkspaceMode.NONE);
         LossNTXent loss = new LossNTXent(TrainingSteps.LAYER_TEMPERATURE);
         INDArray z = ntXent.output(batch.getFeatures());
         INDArray otherZ = z.add(1e-3f);
@@ -49,11 +51,13 @@ public final class LayerStepProfile {
         DataSet regression = new DataSet(batch.getFeatures(), Nd4j.randn(DataType.FLOAT, B, D));
         ActivationIdentity identity = new ActivationIdentity();
 
-        String[] names = {"fit step, NT-Xent", "fit step, LossMSE", "loss gradient alone (computeGradient)",
+        String[] names = {"fit step, NT-Xent", "fit step, NT-Xent, training workspace mode NONE", "fit step, LossMSE",
+                "loss gradient alone (computeGradient)",
                 "loss gradient + score on equal arrays (as the layer asks)", "loss score alone, input unlike the last gradient's",
                 "layer forward (net.output)"};
         Supplier<?>[] phases = {
             () -> { ntXent.fit(batch); return ntXent.score(); },
+            () -> { noWorkspaces.fit(batch); return noWorkspaces.score(); },
             () -> { mse.fit(regression); return mse.score(); },
             () -> loss.computeGradient(ids, z, identity, null),
             () -> { loss.computeGradient(ids, z, identity, null); return loss.computeScore(ids, z.dup(), identity, null, true); },
@@ -75,8 +79,8 @@ public final class LayerStepProfile {
         }
     }
 
-    private static MultiLayerNetwork layer(ILossFunction loss) {
-        var conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.FLOAT)
+    private static MultiLayerNetwork layer(ILossFunction loss, WorkspaceMode workspaces) {
+        var conf = new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.FLOAT).trainingWorkspaceMode(workspaces)
                 .updater(new Adam(TrainingSteps.LAYER_LEARNING_RATE)).weightInit(WeightInit.XAVIER).list()
                 .layer(new OutputLayer.Builder(loss).nIn(D).nOut(D).activation(Activation.IDENTITY).build())
                 .build();
