@@ -25,8 +25,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * </pre>
  *
  * <p>Arguments: {@code fit|cached IMAGES CHUNK_ROWS STEPS}; a batch holds {@code 2·IMAGES} views (two per image id),
- * {@code CHUNK_ROWS} is ignored by {@code fit}. Prints each step's time and score, then the process's peak resident
- * set size so far ({@code VmHWM}).
+ * {@code CHUNK_ROWS} (>= 1) is ignored by {@code fit}. Prints each step's time and score, then the process's peak
+ * resident set size so far ({@code VmHWM}).
  */
 public final class CachedStepBenchmark {
 

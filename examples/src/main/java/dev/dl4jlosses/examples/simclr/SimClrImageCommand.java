@@ -271,8 +271,8 @@ public final class SimClrImageCommand implements Callable<Integer> {
         require(problems, epochsOption == null || epochsOption >= 1, "--epochs must be >= 1, got " + epochsOption);
         require(problems, batch >= 2, "--batch must be >= 2, got " + batch);
         require(problems, chunk == null || chunk >= 1, "--chunk must be >= 1, got " + chunk);
-        require(problems, chunk == null || front.equalsIgnoreCase("dl4j"), "--chunk needs --front dl4j (the library has no "
-                + "cached-gradient trainer for SameDiff graphs)");
+        require(problems, chunk == null || front.equalsIgnoreCase("dl4j"), "--chunk needs --front dl4j (the example's SameDiff "
+                + "front does not use the library's CachedSameDiffTrainer: its batch-norm statistics come from a listener)");
         require(problems, learningRate > 0 && Double.isFinite(learningRate), "--lr must be > 0, got " + learningRate);
         require(problems, warmupStepsOption == null || warmupStepsOption >= 0, "--warmup-steps must be >= 0, got " + warmupStepsOption);
         require(problems, weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
