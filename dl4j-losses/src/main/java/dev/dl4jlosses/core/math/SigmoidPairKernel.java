@@ -48,12 +48,15 @@ public final class SigmoidPairKernel implements ContrastiveKernel {
      */
     public static <T> BlockTerms<T> ofBiasedLogits(TensorOps<T> o, T shifted, T positives, T negatives, boolean withGradient) {
         T valid = o.greaterThan(o.rowSum(positives), 0);
-        T negated = o.mul(shifted, -1);
-        T rowLoss = o.mul(o.rowSum(o.add(o.mul(o.softplus(negated), positives), o.mul(o.softplus(shifted), negatives))), valid);
+        // With z = +1/-1 on positives/negatives and 0 elsewhere, every pair is softplus(-z(L+b)) and its derivative
+        // -z·σ(-z(L+b)): one softplus and one sigmoid over the block instead of one of each per sign.
+        T negatedLabels = o.sub(negatives, positives);
+        T negatedMargins = o.mul(shifted, negatedLabels);
+        T rowLoss = o.mul(o.rowSum(o.mul(o.softplus(negatedMargins), o.add(positives, negatives))), valid);
         if (!withGradient) {
             return new BlockTerms<>(rowLoss, valid, null);
         }
-        T grad = o.sub(o.mul(o.sigmoid(shifted), negatives), o.mul(o.sigmoid(negated), positives));
-        return new BlockTerms<>(rowLoss, valid, o.mul(grad, valid));
+        T grad = o.mul(o.mul(o.sigmoid(negatedMargins), negatedLabels), valid);
+        return new BlockTerms<>(rowLoss, valid, grad);
     }
 }
