@@ -18,7 +18,7 @@ import org.nd4j.shade.jackson.databind.annotation.JsonDeserialize;
  * <p>Loss: {@code -(1/N) Σ_i Σ_j log σ(z_ij (t·s_ij + b))}, {@code z_ii = +1}, otherwise -1, cosine similarity. Here
  * {@code t} and {@code b} are fixed hyper-parameters (defaults t = 10, b = -10, the paper's initial values; the SameDiff
  * front, {@code SDSigLip}, learns t and b). Anchors are evaluated in row blocks: no softmax couples them, so
- * memory is {@code O(b·N + N·d)}.
+ * memory is {@code O(b·N + N·d)} (default working memory {@link #DEFAULT_MEMORY_BUDGET}).
  *
  * <pre>{@code
  * LossSigLIP loss = LossSigLIP.builder().scale(10).bias(-10).sameIdPairs(SameIdPairs.EXCLUDED).build();
@@ -31,6 +31,11 @@ public final class LossSigLIP extends ContrastiveLossFunction {
 
     public static final double DEFAULT_SCALE = 10;
     public static final double DEFAULT_BIAS = -10;
+    /**
+     * 256 MiB, a quarter of the other losses' default: no softmax couples SigLIP's rows, so smaller blocks cost
+     * little time, and N = 65,536 stays under 2 GB peak RSS (BENCHMARKS.md, "SigLIP at N = 65,536").
+     */
+    public static final long DEFAULT_MEMORY_BUDGET = 256L << 20;
 
     @JsonProperty("scale")
     private final double scale;
@@ -83,6 +88,7 @@ public final class LossSigLIP extends ContrastiveLossFunction {
         private SameIdPairs sameIdPairs = SameIdPairs.EXCLUDED;
 
         private Builder() {
+            memoryBudgetBytes = DEFAULT_MEMORY_BUDGET;
         }
 
         /** The logit scale t > 0 (default 10). */

@@ -82,7 +82,9 @@ public final class CrossEngine {
                     negativeKeep == null ? o.onesLike(negativeZerosRow) : o.columnToRow(negativeKeep));
         }
         T scaledQueries = o.mul(q, scale);
-        return new Prepared<>(qn, kn, nn, q, k, n, candidates, scaledQueries, o.mul(k, scale), o.mul(candidates, scale),
+        T scaledKeys = o.mul(k, scale);
+        T scaledCandidates = n == null ? scaledKeys : o.mul(candidates, scale);
+        return new Prepared<>(qn, kn, nn, q, k, n, candidates, scaledQueries, scaledKeys, scaledCandidates,
                 ids, idsRow, candidateIdsRow, candidateIsKey, keep, keepRow, candidateKeepRow, scale);
     }
 
