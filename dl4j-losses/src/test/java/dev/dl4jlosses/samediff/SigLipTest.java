@@ -2,12 +2,15 @@ package dev.dl4jlosses.samediff;
 
 import static dev.dl4jlosses.testing.Assertions.assertClose;
 import static dev.dl4jlosses.testing.Assertions.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.dl4jlosses.lossfunctions.LossSigLIP;
@@ -21,12 +24,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.validation.GradCheckUtil;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * SigLIP: the DL4J front ([N, 2d] = image | text, fixed t and b) and the SameDiff node give the same loss and
@@ -160,6 +167,48 @@ class SigLipTest {
         Map<String, INDArray> r = restored.calculateGradients(null, "log_t", "b");
         assertEquals(a.get("log_t"), r.get("log_t"), "∂L/∂log t after save/load");
         assertEquals(a.get("b"), r.get("b"), "∂L/∂b after save/load");
+    }
+
+    @Test
+    void learnableScaleAndBiasTrainSaveReloadAndContinueIdentically() throws Exception {
+        DataSet batch = new DataSet(Random.gaussian(91, DataType.FLOAT, 12, 6), Random.ids(92, 12, 12).reshape(12).castTo(DataType.FLOAT));
+        List<double[]> expected = fit(twoTowerGraph(), batch, 6);
+        SameDiff first = twoTowerGraph();
+        List<double[]> actual = fit(first, batch, 3);
+        File file = dir.resolve("siglip-training.fb").toFile();
+        first.save(file, true);
+        actual.addAll(fit(SameDiff.load(file, true), batch, 3));
+        for (int step = 0; step < 6; step++) {
+            assertArrayEquals(expected.get(step), actual.get(step), "loss, t and b before step " + step
+                    + ": uninterrupted vs saved after 3 steps and reloaded");
+        }
+        assertTrue(expected.get(5)[0] < expected.get(0)[0], "the loss decreases: " + expected.get(0)[0] + " -> " + expected.get(5)[0]);
+        assertNotEquals(expected.get(0)[2], expected.get(5)[2], "b learns");
+    }
+
+    /** Two linear towers over one input, learnable log t and b at the paper's initial values, Adam. */
+    private static SameDiff twoTowerGraph() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 6);
+        SDVariable ids = sd.placeHolder("ids", DataType.FLOAT, -1);
+        SDVariable images = x.mmul(sd.var("w_image", Random.gaussian(93, DataType.FLOAT, 6, 4)));
+        SDVariable texts = x.mmul(sd.var("w_text", Random.gaussian(94, DataType.FLOAT, 6, 4)));
+        new SDSigLip(sd).sigLip("loss", images, texts, ids, LogitScale.learnable(SDSigLip.logScale(sd, "log_t")),
+                SDSigLip.bias(sd, "b"), SameIdPairs.EXCLUDED);
+        sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-2)).dataSetFeatureMapping("x")
+                .dataSetLabelMapping("ids").build());
+        return sd;
+    }
+
+    /** Fits {@code steps} times; returns (loss, log t, b) before each step. */
+    private static List<double[]> fit(SameDiff sd, DataSet batch, int steps) {
+        List<double[]> states = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            double loss = sd.output(Map.of("x", batch.getFeatures(), "ids", batch.getLabels()), "loss").get("loss").getDouble(0);
+            states.add(new double[] {loss, sd.getArrForVarName("log_t").getDouble(0), sd.getArrForVarName("b").getDouble(0)});
+            sd.fit(new SingletonDataSetIterator(batch), 1);
+        }
+        return states;
     }
 
     @Test
