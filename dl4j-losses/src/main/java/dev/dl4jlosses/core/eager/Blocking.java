@@ -1,5 +1,6 @@
 package dev.dl4jlosses.core.eager;
 
+import dev.dl4jlosses.core.math.ContrastiveKernel;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -16,7 +17,7 @@ public record Blocking(long memoryBudgetBytes, int blockRows) {
     public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
 
     /** Measured upper bound of the [b, C] temporaries a kernel allocates for a block (forward and gradient). */
-    public static final int ARRAYS_PER_BLOCK = 28;
+    public static final int ARRAYS_PER_BLOCK = ContrastiveKernel.STANDARD_BLOCK_ARRAYS;
 
     public static final Blocking DEFAULT = new Blocking(DEFAULT_MEMORY_BUDGET, 0);
 

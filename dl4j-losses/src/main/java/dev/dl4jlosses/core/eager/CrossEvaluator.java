@@ -122,7 +122,7 @@ public final class CrossEvaluator {
         INDArray gradQueryUnits = withGradient ? Nd4j.zeros(type, queries.shape()) : null;
         INDArray gradCandidateUnits = withGradient ? Nd4j.zeros(type, candidates, queries.columns()) : null;
         INDArray gradKeyUnits = withGradient && symmetric ? Nd4j.zeros(type, keys.shape()) : null;
-        EagerRunner.forEachBlock(n, blocking.rowsPerBlock(n, candidates, type), (from, to) -> {
+        EagerRunner.forEachBlock(n, blocking.rowsPerBlock(n, candidates, type, kernel.blockArrays()), (from, to) -> {
             CrossEngine.Block<INDArray> b = CrossEngine.queryBlock(o, kernel, selection, p, from, to, withGradient, false, false);
             out.setRows(from, to, b.rowLoss(), b.valid(), directionWeight);
             if (withGradient) {
@@ -131,7 +131,7 @@ public final class CrossEvaluator {
             }
         });
         if (symmetric) {
-            EagerRunner.forEachBlock(n, blocking.rowsPerBlock(n, n, type), (from, to) -> {
+            EagerRunner.forEachBlock(n, blocking.rowsPerBlock(n, n, type, kernel.blockArrays()), (from, to) -> {
                 CrossEngine.Block<INDArray> b = CrossEngine.keyBlock(o, kernel, selection, p, from, to, withGradient, false, false);
                 out.addRowLoss(from, to, b.rowLoss(), directionWeight);
                 if (withGradient) {

@@ -9,6 +9,9 @@ package dev.dl4jlosses.core.math;
  */
 public interface ContrastiveKernel {
 
+    /** Measured upper bound of the {@code [b, C]} temporaries of one block (engine and kernel) for most kernels. */
+    int STANDARD_BLOCK_ARRAYS = 28;
+
     <T> BlockTerms<T> terms(TensorOps<T> o, T logits, T positives, T negatives, boolean withGradient);
 
     /**
@@ -27,6 +30,14 @@ public interface ContrastiveKernel {
      */
     default boolean couplesAnchors() {
         return false;
+    }
+
+    /**
+     * How many {@code [b, C]} temporaries one block of this kernel allocates, engine included: the eager path sizes
+     * its row blocks by it, so that a block stays within the memory budget.
+     */
+    default int blockArrays() {
+        return STANDARD_BLOCK_ARRAYS;
     }
 
     /**
