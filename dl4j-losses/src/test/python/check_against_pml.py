@@ -49,6 +49,10 @@ def check(name):
     count = len(rows)
     grad = (z.grad * count).flatten().tolist()   # the vectors hold the gradient of the sum of rows
     expected_grad = [g for row in doc["grad_embeddings"] for g in row]
+    if len(rows) != len(doc["rowLoss"]) or len(grad) != len(expected_grad):
+        print(f"{name}: PML gave {len(rows)} rows and {len(grad)} gradient entries, the reference "
+              f"{len(doc['rowLoss'])} and {len(expected_grad)}")
+        return False
     failures = [f"row {i}: PML {a!r}, reference {b!r}" for i, (a, b) in enumerate(zip(rows, doc["rowLoss"])) if not close(a, b)]
     if not close(mean.item(), doc["meanLoss"]):
         failures.append(f"mean: PML {mean.item()!r}, reference {doc['meanLoss']!r}")

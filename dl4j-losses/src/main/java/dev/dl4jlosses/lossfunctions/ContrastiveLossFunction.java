@@ -209,7 +209,7 @@ public abstract class ContrastiveLossFunction implements ILossFunction {
         @JsonProperty("blockRows")
         int blockRows;
 
-        /** Working memory for one block of anchors (default 1 GiB); larger batches are split into row blocks. */
+        /** Working memory for one block of anchors (default 1 GiB; LossSigLIP 256 MiB); larger batches go in row blocks. */
         public B memoryBudgetBytes(long bytes) {
             this.memoryBudgetBytes = bytes;
             return (B) this;

@@ -3,6 +3,7 @@ package dev.dl4jlosses.lossfunctions;
 import static dev.dl4jlosses.testing.Assertions.assertClose;
 
 import dev.dl4jlosses.core.eager.Blocking;
+import dev.dl4jlosses.core.math.ContrastiveKernel;
 import dev.dl4jlosses.testing.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
@@ -49,7 +50,7 @@ class LargeBatchBlockingTest {
     @Test
     void theSmallBudgetReallySplitsTheBatch() {
         org.junit.jupiter.api.Assertions.assertEquals(91,
-                new Blocking(SMALL_BUDGET, 0).rowsPerBlock(BATCH, BATCH, DataType.FLOAT));
+                new Blocking(SMALL_BUDGET, 0).rowsPerBlock(BATCH, BATCH, DataType.FLOAT, ContrastiveKernel.STANDARD_BLOCK_ARRAYS));
         org.junit.jupiter.api.Assertions.assertEquals(1280,
                 new Blocking(SMALL_BUDGET, 0).rowsPerBlock(BATCH, BATCH, DataType.FLOAT, 2));
     }

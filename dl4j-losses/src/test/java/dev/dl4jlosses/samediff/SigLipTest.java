@@ -183,7 +183,14 @@ class SigLipTest {
                     + ": uninterrupted vs saved after 3 steps and reloaded");
         }
         assertTrue(expected.get(5)[0] < expected.get(0)[0], "the loss decreases: " + expected.get(0)[0] + " -> " + expected.get(5)[0]);
+        assertNotEquals(expected.get(0)[1], expected.get(5)[1], "log t learns");
         assertNotEquals(expected.get(0)[2], expected.get(5)[2], "b learns");
+    }
+
+    @Test
+    void theDl4jLossWorksInItsSmallerBudgetUnlessTold() {
+        assertEquals(LossSigLIP.DEFAULT_MEMORY_BUDGET, new LossSigLIP().getMemoryBudgetBytes());
+        assertEquals(1L << 30, LossSigLIP.builder().memoryBudgetBytes(1L << 30).build().getMemoryBudgetBytes());
     }
 
     /** Two linear towers over one input, learnable log t and b at the paper's initial values, Adam. */

@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * How many anchor rows the eager (INDArray) path evaluates at once. A block of {@code b} anchors against
- * {@code C} candidates needs about {@link #ARRAYS_PER_BLOCK} temporaries of {@code [b, C]}; the block is the largest
+ * {@code C} candidates needs about as many temporaries of {@code [b, C]} as its kernel declares
+ * ({@link ContrastiveKernel#blockArrays()}); the block is the largest
  * that fits {@code memoryBudgetBytes}, so peak memory is {@code O(b·C + B·d)} instead of {@code O(B²)}.
  *
  * @param memoryBudgetBytes working memory allowed for one block's temporaries
@@ -16,9 +17,6 @@ public record Blocking(long memoryBudgetBytes, int blockRows) {
     /** Default working-memory budget: 1 GiB, which keeps batches up to about B = 3000 in a single block. */
     public static final long DEFAULT_MEMORY_BUDGET = 1L << 30;
 
-    /** Measured upper bound of the [b, C] temporaries a kernel allocates for a block (forward and gradient). */
-    public static final int ARRAYS_PER_BLOCK = ContrastiveKernel.STANDARD_BLOCK_ARRAYS;
-
     public static final Blocking DEFAULT = new Blocking(DEFAULT_MEMORY_BUDGET, 0);
 
     public Blocking {
@@ -28,10 +26,6 @@ public record Blocking(long memoryBudgetBytes, int blockRows) {
         if (blockRows < 0) {
             throw new IllegalArgumentException("blockRows must be >= 0 (0 = from the memory budget), got " + blockRows);
         }
-    }
-
-    public long rowsPerBlock(long anchors, long candidates, DataType computeType) {
-        return rowsPerBlock(anchors, candidates, computeType, ARRAYS_PER_BLOCK);
     }
 
     /** For a computation that holds {@code arrays} temporaries of {@code [b, candidates]} per block. */

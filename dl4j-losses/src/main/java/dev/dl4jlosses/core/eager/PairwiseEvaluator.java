@@ -109,7 +109,8 @@ public final class PairwiseEvaluator {
                 ComputePrecision.cast(ids, type), ComputePrecision.cast(keep, type), Nd4j.scalar(type, scale), normalize, extra);
         INDArray gradUnits = withGradient ? Nd4j.zeros(type, embeddings.shape()) : null;
         long candidates = batch + (negatives == null ? 0 : negatives.rows());
-        long rowsPerBlock = kernel.couplesAnchors() ? batch : blocking.rowsPerBlock(batch, candidates, type, kernel.blockArrays());
+        long rowsPerBlock = kernel.couplesAnchors() ? batch
+                : blocking.rowsPerBlock(batch, candidates, type, kernel.blockArrays());
         EagerRunner.forEachBlock(batch, rowsPerBlock, (from, to) -> {
             PairwiseEngine.Block<INDArray> b = PairwiseEngine.block(o, kernel, selection, p, from, to, withGradient, false);
             out.setRows(from, to, b.rowLoss(), b.valid(), 1);
