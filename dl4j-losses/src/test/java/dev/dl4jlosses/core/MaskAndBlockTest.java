@@ -56,10 +56,11 @@ class MaskAndBlockTest {
 
     @Test
     void theMemoryBudgetSelectsTheBlockSize() {
-        Blocking budget = new Blocking(64L * 1000 * 4 * ContrastiveKernel.STANDARD_BLOCK_ARRAYS, 0);
-        org.junit.jupiter.api.Assertions.assertEquals(64, budget.rowsPerBlock(5000, 1000, DataType.FLOAT, ContrastiveKernel.STANDARD_BLOCK_ARRAYS));
-        org.junit.jupiter.api.Assertions.assertEquals(32, budget.rowsPerBlock(5000, 1000, DataType.DOUBLE, ContrastiveKernel.STANDARD_BLOCK_ARRAYS));
-        org.junit.jupiter.api.Assertions.assertEquals(10, budget.rowsPerBlock(10, 1000, DataType.FLOAT, ContrastiveKernel.STANDARD_BLOCK_ARRAYS));
-        org.junit.jupiter.api.Assertions.assertEquals(1, new Blocking(1, 0).rowsPerBlock(5000, 5000, DataType.FLOAT, ContrastiveKernel.STANDARD_BLOCK_ARRAYS));
+        int arrays = ContrastiveKernel.STANDARD_BLOCK_ARRAYS;
+        Blocking budget = new Blocking(64L * 1000 * 4 * arrays, 0);
+        org.junit.jupiter.api.Assertions.assertEquals(64, budget.rowsPerBlock(5000, 1000, DataType.FLOAT, arrays));
+        org.junit.jupiter.api.Assertions.assertEquals(32, budget.rowsPerBlock(5000, 1000, DataType.DOUBLE, arrays));
+        org.junit.jupiter.api.Assertions.assertEquals(10, budget.rowsPerBlock(10, 1000, DataType.FLOAT, arrays));
+        org.junit.jupiter.api.Assertions.assertEquals(1, new Blocking(1, 0).rowsPerBlock(5000, 5000, DataType.FLOAT, arrays));
     }
 }

@@ -33,8 +33,8 @@ public final class SigLipLargeBatch {
         long start = System.nanoTime();
         var result = loss.computeGradientAndScore(ids, preOutput, new ActivationIdentity(), null, true);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("SigLIP N=%d d=%d budget=%d MiB: %.1f s, score %.6f, gradient norm %.4f, peak RSS %d MB "
-                        + "(%d MB before the call)%n", n, d, budgetMiB, seconds, result.getFirst(),
+        System.out.printf("SigLIP N=%d d=%d budget=%d MiB: %.1f s, score %.6f, gradient norm %.4f, peak RSS %d MiB "
+                        + "(%d MiB before the call)%n", n, d, budgetMiB, seconds, result.getFirst(),
                 result.getSecond().norm2Number().doubleValue(), PeakMemory.residentKb() / 1024, before / 1024);
     }
 }
